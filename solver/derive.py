@@ -1,0 +1,271 @@
+"""The SymPy path: the network built symbolically and every chain-rule partial derived.
+
+Backpropagation is the chain rule plus memory: each layer's deltas are named symbols
+(delta^{[l]}_j = dL/dz^{[l]}_j), derived once and referred to by the layer below, so the
+work grows with the number of parameters instead of exploding with depth. Each local
+factor is a real `sympy.diff` of the expression it comes from.
+
+`evaluate` then runs the same formulas in SymPy arithmetic, independently of NumPy,
+for the cross-check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .activations import ACTIVATIONS, softmax_expr
+from .losses import LOSSES, REDUCTIONS
+from .model import Network
+from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, sym
+
+
+@dataclass(frozen=True, eq=False)
+class Factor:
+    """One factor of a chain: d(top)/d(bottom), and what it was derived to be."""
+    top: sp.Symbol
+    bottom: sp.Symbol
+    value: sp.Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Partial:
+    """d(target)/d(wrt) = product of factors (or a sum of such products) = formula."""
+    target: sp.Symbol
+    factors: tuple[Factor, ...]
+    formula: sp.Expr
+
+
+@dataclass(frozen=True, eq=False)
+class OutputRule:
+    """The output delta for one (loss, activation) pair, derived once in generic symbols."""
+    loss: sp.Expr                 # ell of one output, with the example factor (1/2 or 1)
+    dloss: sp.Expr                # d ell / d yhat
+    dact: sp.Expr | None          # d yhat / d z, hand form (None for softmax: a Jacobian)
+    dact_derived: sp.Expr | None  # sympy.diff(g(z), z) before rewriting in terms of yhat
+    product: sp.Expr              # dloss * dact as written
+    simplified: sp.Expr           # the product simplified (equal to product)
+    sums_to_one: bool = False     # softmax with cross-entropy: uses sum_i y_i = 1
+
+
+@dataclass(frozen=True, eq=False)
+class LayerForm:
+    terms: tuple[tuple[sp.Expr, ...], ...]   # per unit: W_j1 a_1, ..., b_j (display order)
+    z: tuple[sp.Expr, ...]                   # per unit, z_j as a SymPy sum
+    activation: sp.Expr                      # g(Z) in the generic symbol (softmax: see forward)
+    hand_derivative: sp.Expr                 # g'(z) written by hand, in Z/A/ALPHA
+
+
+@dataclass(frozen=True, eq=False)
+class Derivation:
+    layers: tuple[LayerForm, ...]
+    output: OutputRule | None
+    deltas: tuple[tuple[Partial, ...], ...] = ()     # per layer, per unit
+    dW: tuple[tuple[tuple[Partial, ...], ...], ...] = ()   # per layer, unit, input
+    db: tuple[tuple[Partial, ...], ...] = ()
+
+
+def a_sym(l: int, k: int) -> sp.Symbol:
+    """The k-th input of layer l+1: x_k for the first layer, a^{[l]}_k after."""
+    return sym("x", None, k) if l == 0 else sym("a", l, k)
+
+
+def forward_forms(net: Network) -> tuple[LayerForm, ...]:
+    forms = []
+    for l, layer in enumerate(net.layers, start=1):
+        n_in = layer.weights.shape[1]
+        terms, zs = [], []
+        for j in range(1, layer.units + 1):
+            t = [sym("W", l, j, k) * a_sym(l - 1, k) for k in range(1, n_in + 1)]
+            if net.bias:
+                t.append(sym("b", l, j))
+            terms.append(tuple(t))
+            zs.append(sp.Add(*t))
+        act = ACTIVATIONS[layer.activation]
+        forms.append(LayerForm(tuple(terms), tuple(zs), act.expr(Z), act.hand_derivative))
+    return tuple(forms)
+
+
+def output_rule(loss: str, reduction: str, activation: str) -> OutputRule:
+    """Derive d ell/d z for the output layer once, in generic symbols."""
+    ell = sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr
+    dloss = sp.factor_terms(sp.diff(ell, YHAT))
+    act = ACTIVATIONS[activation]
+    if not act.elementwise:   # softmax: d ell/d z_j = sum_i d ell/d yhat_i * yhat_i (delta_ij - yhat_j)
+        sums_to_one = loss in ("cce", "sparse_cce")
+        simplified = YHAT - Y if sums_to_one else sp.Integer(0)
+        return OutputRule(ell, dloss, None, None, sp.Integer(0), simplified, sums_to_one)
+    derived = sp.diff(act.expr(Z), Z)
+    dact = act.hand_derivative.xreplace({A: YHAT})
+    product = dloss * dact
+    simplified = sp.factor_terms(sp.cancel(product)) if not product.has(sp.Piecewise, sp.sign) else product
+    if sp.count_ops(simplified) > sp.count_ops(product):
+        simplified = product
+    return OutputRule(ell, dloss, dact, derived, product, simplified)
+
+
+def derive(net: Network, loss: str | None, reduction: str, with_backward: bool,
+           huber_delta: float = 1.0) -> Derivation:
+    layers = forward_forms(net)
+    if not with_backward or loss is None:
+        return Derivation(layers, None)
+    L = len(net.layers)
+    out = output_rule(loss, reduction, net.layers[-1].activation)
+    loss_sym = sym("L")
+    deltas: list[tuple[Partial, ...]] = [()] * L
+    deltas[L - 1] = _output_deltas(net, out, huber_delta)
+    for l in range(L - 1, 0, -1):   # layer l (1-based) from the deltas of layer l+1
+        deltas[l - 1] = _hidden_deltas(net, layers, l)
+    dW, db = [], []
+    for l in range(1, L + 1):
+        form = layers[l - 1]
+        n_in = net.layers[l - 1].weights.shape[1]
+        rows, brow = [], []
+        for j in range(1, net.layers[l - 1].units + 1):
+            d = sym("delta", l, j)
+            z = sym("z", l, j)
+            row = []
+            for k in range(1, n_in + 1):
+                w = sym("W", l, j, k)
+                # z_j is a sum; only its k-th term holds W_jk, so d z_j / d W_jk is that term's derivative.
+                local = sp.diff(form.terms[j - 1][k - 1], w)
+                row.append(Partial(w, (Factor(loss_sym, z, d), Factor(z, w, local)), sp.Mul(d, local, evaluate=False)))
+            rows.append(tuple(row))
+            if net.bias:
+                b = sym("b", l, j)
+                local = sp.diff(form.terms[j - 1][-1], b)
+                brow.append(Partial(b, (Factor(loss_sym, z, d), Factor(z, b, local)), sp.Mul(d, local, evaluate=False)))
+        dW.append(tuple(rows))
+        db.append(tuple(brow))
+    return Derivation(layers, out, tuple(deltas), tuple(dW), tuple(db))
+
+
+def _output_deltas(net: Network, out: OutputRule, huber_delta: float) -> tuple[Partial, ...]:
+    L = len(net.layers)
+    layer = net.layers[-1]
+    loss_sym = sym("L")
+    units = range(1, layer.units + 1)
+    if out.dact is not None:
+        result = []
+        for j in units:
+            inst = {YHAT: sym("a", L, j), Y: sym("y", None, j), Z: sym("z", L, j), ALPHA: sp.Float(layer.alpha),
+                    DELTA: sp.Float(huber_delta)}
+            result.append(Partial(sym("delta", L, j),
+                                  (Factor(loss_sym, sym("a", L, j), out.dloss.xreplace(inst)),
+                                   Factor(sym("a", L, j), sym("z", L, j), out.dact.xreplace(inst))),
+                                  out.simplified.xreplace(inst)))
+        return tuple(result)
+    result = []
+    for j in units:
+        if out.sums_to_one:
+            formula = sym("a", L, j) - sym("y", None, j)
+        else:
+            formula = sp.Add(*[
+                out.dloss.xreplace({YHAT: sym("a", L, i), Y: sym("y", None, i), DELTA: sp.Float(huber_delta)})
+                * sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j))
+                for i in units])
+        factors = tuple(Factor(sym("a", L, i), sym("z", L, j), sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j)))
+                        for i in units)
+        result.append(Partial(sym("delta", L, j), factors, formula))
+    return tuple(result)
+
+
+def _hidden_deltas(net: Network, layers: tuple[LayerForm, ...], l: int) -> tuple[Partial, ...]:
+    """delta^{[l]}_j = (sum_k dz^{[l+1]}_k/da^{[l]}_j delta^{[l+1]}_k) * g'(z^{[l]}_j)."""
+    layer, above = net.layers[l - 1], layers[l]
+    act = ACTIVATIONS[layer.activation]
+    units = range(1, layer.units + 1)
+    back = []   # dL/da^{[l]}_j as a sum over the units k of layer l+1
+    for j in units:
+        terms = []
+        for k in range(1, net.layers[l].units + 1):
+            local = sp.diff(above.terms[k - 1][j - 1], sym("a", l, j))   # = W^{[l+1]}_{kj}
+            terms.append(sp.Mul(local, sym("delta", l + 1, k), evaluate=False))
+        back.append(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0])
+    result = []
+    for j in units:
+        a, z = sym("a", l, j), sym("z", l, j)
+        if act.elementwise:
+            gprime = act.hand_derivative.xreplace({A: a, Z: z, ALPHA: sp.Float(layer.alpha)})
+            factors = (Factor(sym("L"), a, back[j - 1]), Factor(a, z, gprime))
+            result.append(Partial(sym("delta", l, j), factors, sp.Mul(back[j - 1], gprime, evaluate=False)))
+        else:
+            jac = [sym("a", l, i) * ((1 if i == j else 0) - a) for i in units]
+            factors = tuple(Factor(sym("a", l, i), z, jac[i - 1]) for i in units)
+            result.append(Partial(sym("delta", l, j), factors,
+                                  sp.Add(*[back[i - 1] * jac[i - 1] for i in units])))
+    return tuple(result)
+
+
+# ---------------------------------------------------------------- SymPy arithmetic
+
+@dataclass(frozen=True, eq=False)
+class SymbolicValues:
+    """Every quantity evaluated in SymPy floats: per example for z, a, delta, loss."""
+    z: list[list[list[sp.Float]]]       # [example][layer][unit]
+    a: list[list[list[sp.Float]]]
+    example_losses: list[sp.Expr]
+    loss: sp.Expr | None
+    delta: list[list[list[sp.Float]]]   # [example][layer][unit]
+    dW: list[list[list[sp.Float]]]      # [layer][unit][input]
+    db: list[list[sp.Float]]
+
+
+def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str,
+             huber_delta: float) -> SymbolicValues:
+    params = {}
+    for l, layer in enumerate(net.layers, start=1):
+        for j in range(layer.units):
+            params[sym("b", l, j + 1)] = sp.Float(float(layer.biases[j]))
+            for k in range(layer.weights.shape[1]):
+                params[sym("W", l, j + 1, k + 1)] = sp.Float(float(layer.weights[j, k]))
+    zs, acts, ells, deltas, envs = [], [], [], [], []
+    for e in range(x.shape[0]):
+        env = dict(params)
+        env.update({sym("x", None, k + 1): sp.Float(float(v)) for k, v in enumerate(x[e])})
+        z_e, a_e = [], []
+        for l, (layer, form) in enumerate(zip(net.layers, d.layers), start=1):
+            z_vals = [zj.xreplace(env) for zj in form.z]
+            if layer.activation == "softmax":
+                a_vals = [softmax_expr(z_vals, i) for i in range(layer.units)]
+            else:
+                g = form.activation.xreplace({ALPHA: sp.Float(layer.alpha)})
+                a_vals = [g.xreplace({Z: zv}) for zv in z_vals]
+            for j in range(layer.units):
+                env[sym("z", l, j + 1)] = z_vals[j]
+                env[sym("a", l, j + 1)] = sp.Float(a_vals[j])
+            z_e.append(z_vals)
+            a_e.append([env[sym("a", l, j + 1)] for j in range(layer.units)])
+        zs.append(z_e)
+        acts.append(a_e)
+        if loss is not None and y is not None:
+            ell = sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr
+            total = sp.Integer(0)
+            for j in range(net.layers[-1].units):
+                env[sym("y", None, j + 1)] = sp.Float(float(y[e, j]))
+                total += ell.xreplace({Y: env[sym("y", None, j + 1)], YHAT: a_e[-1][j],
+                                       DELTA: sp.Float(huber_delta)})
+            ells.append(total)
+        if d.output is not None:
+            delta_e: list[list] = [None] * len(net.layers)
+            for l in range(len(net.layers), 0, -1):
+                vals = []
+                for part in d.deltas[l - 1]:
+                    v = part.formula.xreplace(env)
+                    vals.append(v)
+                for j, v in enumerate(vals):
+                    env[sym("delta", l, j + 1)] = v
+                delta_e[l - 1] = vals
+            deltas.append(delta_e)
+            envs.append(env)
+    total_loss = None
+    if ells:
+        total_loss = sp.Rational(REDUCTIONS[reduction].batch_factor(len(ells))) * sp.Add(*ells)
+    dW, db = [], []
+    if d.output is not None:
+        m = sp.Rational(REDUCTIONS[reduction].batch_factor(x.shape[0]))
+        for l in range(len(net.layers)):
+            dW.append([[m * sp.Add(*[p.formula.xreplace(env) for env in envs]) for p in row]
+                       for row in d.dW[l]])
+            db.append([m * sp.Add(*[p.formula.xreplace(env) for env in envs]) for p in d.db[l]])
+    return SymbolicValues(zs, acts, ells, total_loss, deltas, dW, db)

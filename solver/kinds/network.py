@@ -1,0 +1,289 @@
+"""`forward` and `backprop` questions: from a validated question to its steps.
+
+Values come from the steps' own `recompute` functions, run in order: once on exact
+values (`exact`), and once as a hand solution runs them (`value`, rounded to the
+shown decimals, and under `carry: rounded` rounded before they are used again).
+The exact values are then cross-checked against the vectorized NumPy pass and the
+SymPy evaluation of the derivation; any disagreement is a bug and raises.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import sympy as sp
+
+from .. import derive, numeric
+from ..activations import ACTIVATIONS, softmax_jacobian
+from ..crosscheck import cross_check
+from ..losses import LOSSES, REDUCTIONS
+from ..model import Question
+from ..rounding import round_half_up
+from ..steps import Line, MatrixForm, Part, Step, StepKind
+from ..symbols import meaning, sym
+
+
+def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, dict]:
+    net, data = q.network, q.data
+    backprop = q.kind == "backprop"
+    with_loss = q.loss is not None and data.y is not None
+    derivation = derive.derive(net, q.loss, q.reduction, backprop, q.huber_delta)
+    given = _given(q)
+    specs = _specs(q, with_loss, backprop)
+    exact, shown = _run(specs, given, q.display.decimals, q.display.carry)
+    cross_check(q, derivation, exact)
+    steps = [_given_step(q, given)] + [_finish(q, derivation, s, exact, shown) for s in specs]
+    return steps, derivation, exact
+
+
+# ------------------------------------------------------------------ values
+
+def _given(q: Question) -> dict[str, np.ndarray]:
+    env = {"x": q.data.x}
+    if q.data.y is not None:
+        env["y"] = q.data.y
+    for l, layer in enumerate(q.network.layers, start=1):
+        env[f"W{l}"] = layer.weights
+        env[f"b{l}"] = layer.biases
+    return env
+
+
+def _prev(l: int) -> str:
+    return "x" if l == 1 else f"a{l - 1}"
+
+
+def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
+    """Every step with its inputs and how to recompute it; values come later."""
+    net = q.network
+    L = len(net.layers)
+    specs: list[Step] = []
+    for l, layer in enumerate(net.layers, start=1):
+        specs.append(Step(f"z{l}", StepKind.LINEAR, l, (f"W{l}", f"b{l}", _prev(l)),
+                          lambda v, l=l: v[_prev(l)] @ v[f"W{l}"].T + v[f"b{l}"]))
+        act = ACTIVATIONS[layer.activation]
+        specs.append(Step(f"a{l}", StepKind.ACTIVATION, l, (f"z{l}",),
+                          lambda v, l=l, act=act, al=layer.alpha: act.forward(v[f"z{l}"], al),
+                          conventions=(act.kink,) if act.kink else ()))
+    if with_loss:
+        specs.append(Step("loss", StepKind.LOSS, None, (f"a{L}", "y"),
+                          lambda v: numeric.total_loss(q.reduction, numeric.example_losses(
+                              q.loss, q.reduction, v["y"], v[f"a{L}"], q.huber_delta))))
+    if not backprop:
+        return specs
+    red = REDUCTIONS[q.reduction]
+    out = net.layers[-1]
+
+    def output_delta(v):
+        g = float(red.example_factor) * LOSSES[q.loss].grad(v["y"], v[f"a{L}"], q.huber_delta)
+        if out.activation == "softmax":
+            return np.einsum("ei,eij->ej", g, softmax_jacobian(v[f"a{L}"]))
+        return g * ACTIVATIONS[out.activation].derivative(v[f"z{L}"], v[f"a{L}"], out.alpha)
+
+    kinks = tuple(k for k in (LOSSES[q.loss].kink, ACTIVATIONS[out.activation].kink) if k)
+    specs.append(Step(f"delta{L}", StepKind.OUTPUT_DELTA, L, (f"a{L}", "y", f"z{L}"), output_delta,
+                      conventions=kinks))
+    for l in range(L, 0, -1):
+        if l < L:
+            layer = net.layers[l - 1]
+            act = ACTIVATIONS[layer.activation]
+
+            def hidden_delta(v, l=l, act=act, al=layer.alpha):
+                back = v[f"delta{l + 1}"] @ v[f"W{l + 1}"]
+                if not act.elementwise:
+                    return np.einsum("ei,eij->ej", back, softmax_jacobian(v[f"a{l}"]))
+                return back * act.derivative(v[f"z{l}"], v[f"a{l}"], al)
+
+            specs.append(Step(f"delta{l}", StepKind.HIDDEN_DELTA, l,
+                              (f"delta{l + 1}", f"W{l + 1}", f"z{l}", f"a{l}"), hidden_delta,
+                              conventions=(act.kink,) if act.kink else ()))
+        specs.append(Step(f"dW{l}", StepKind.WEIGHT_GRAD, l, (f"delta{l}", _prev(l)),
+                          lambda v, l=l: float(red.batch_factor(len(v[f"delta{l}"])))
+                          * v[f"delta{l}"].T @ v[_prev(l)]))
+        if net.bias:
+            specs.append(Step(f"db{l}", StepKind.BIAS_GRAD, l, (f"delta{l}",),
+                              lambda v, l=l: float(red.batch_factor(len(v[f"delta{l}"])))
+                              * v[f"delta{l}"].sum(axis=0)))
+    eta = q.learning_rate
+    for l in range(1, L + 1):
+        if "weights" in q.update:
+            specs.append(Step(f"W{l}_new", StepKind.UPDATE, l, (f"W{l}", f"dW{l}"),
+                              lambda v, l=l: v[f"W{l}"] - eta * v[f"dW{l}"], info={"param": "W"}))
+        if "biases" in q.update and net.bias:
+            specs.append(Step(f"b{l}_new", StepKind.UPDATE, l, (f"b{l}", f"db{l}"),
+                              lambda v, l=l: v[f"b{l}"] - eta * v[f"db{l}"], info={"param": "b"}))
+    return specs
+
+
+def _run(specs: list[Step], given: dict, decimals: int, carry: str) -> tuple[dict, dict]:
+    exact, shown = dict(given), dict(given)
+    with np.errstate(all="raise"):
+        for s in specs:
+            try:
+                exact[s.key] = np.asarray(s.recompute(exact), dtype=float)
+                hand = s.recompute(shown) if carry == "rounded" else exact[s.key]
+            except FloatingPointError as exc:
+                raise ArithmeticError(f"{s.key}: the numbers overflow ({exc}); use smaller values") from None
+            shown[s.key] = round_half_up(np.asarray(hand, dtype=float), decimals)
+    return exact, shown
+
+
+# ------------------------------------------------------------------ lines
+
+def _lookup(env: Mapping[str, np.ndarray], s: sp.Symbol, example: int, L: int) -> float | None:
+    m = meaning(s)
+    if m is None:
+        return None
+    e = example
+    if m.kind == "x":
+        return env["x"][e, m.i - 1]
+    if m.kind == "y":
+        return env["y"][e, m.i - 1]
+    if m.kind in ("z", "a", "delta"):
+        return env[f"{m.kind}{m.layer}"][e, m.i - 1]
+    if m.kind == "W":
+        return env[f"W{m.layer}"][m.i - 1, m.j - 1]
+    if m.kind == "b":
+        return env[f"b{m.layer}"][m.i - 1]
+    return None
+
+
+def put_numbers(expr: sp.Expr, env, example: int, L: int) -> sp.Expr:
+    """The expression with every known symbol replaced by its number, left unevaluated."""
+    mapping = {}
+    for s in expr.free_symbols:
+        v = _lookup(env, s, example, L)
+        if v is not None:
+            mapping[s] = sp.Float(float(v))
+    with sp.evaluate(False):
+        return expr.xreplace(mapping)
+
+
+def at_example(expr: sp.Expr, e: int) -> sp.Expr:
+    """The same expression with every per-example symbol marked with example e (1-based)."""
+    mapping = {}
+    for s in expr.free_symbols:
+        m = meaning(s)
+        if m and m.kind in ("x", "y", "z", "a", "delta"):
+            mapping[s] = sym(m.kind, m.layer, m.i, m.j, e)
+    return expr.xreplace(mapping)
+
+
+def _per_example_line(lhs, formula, env, n, L, values, factors=()):
+    nums = tuple(put_numbers(formula, env, e, L) for e in range(n))
+    return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors),
+                tuple(range(1, n + 1)) if n > 1 else (None,))
+
+
+def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict) -> Step:
+    net, n, L = q.network, q.data.n, len(q.network.layers)
+    value = shown[s.key]
+    lines: list[Line] = []
+    matrix = None
+    l = s.layer
+    if s.kind is StepKind.LINEAR:
+        form = d.layers[l - 1]
+        for j in range(net.layers[l - 1].units):
+            formula = sp.Add(*form.terms[j], evaluate=False)
+            lines.append(_per_example_line(sym("z", l, j + 1), formula, shown, n, L, value[:, j]))
+        matrix = MatrixForm(
+            (Part("name", "W", l), Part("name", "a", l - 1), *((Part("op", "+"), Part("name", "b", l)) if net.bias else ())),
+            (Part("numbers", array=shown[f"W{l}"]), Part("numbers", array=shown[_prev(l)].T),
+             *((Part("op", "+"), Part("numbers", array=shown[f"b{l}"][:, None])) if net.bias else ())))
+    elif s.kind is StepKind.ACTIVATION:
+        layer = net.layers[l - 1]
+        units = layer.units
+        for j in range(units):
+            if layer.activation == "softmax":
+                zs = [sym("z", l, k + 1) for k in range(units)]
+                formula = sp.Mul(sp.exp(zs[j]), sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1,
+                                                       evaluate=False), evaluate=False)
+            else:
+                formula = d.layers[l - 1].activation.xreplace(
+                    {derive.Z: sym("z", l, j + 1), derive.ALPHA: sp.Float(layer.alpha)})
+            lines.append(_per_example_line(sym("a", l, j + 1), formula, shown, n, L, value[:, j]))
+        matrix = MatrixForm((Part("name", "a", l), Part("op", "="), Part("name", "z", l, func=layer.activation)),
+                            (Part("numbers", array=shown[f"z{l}"].T, func=layer.activation),))
+    elif s.kind is StepKind.LOSS:
+        ell = sp.Rational(REDUCTIONS[q.reduction].example_factor) * LOSSES[q.loss].expr
+        outs = range(1, net.layers[-1].units + 1)
+        per_output = [ell.xreplace({derive.Y: sym("y", None, j), derive.YHAT: sym("a", L, j),
+                                    derive.DELTA: sp.Float(q.huber_delta)}) for j in outs]
+        formula = sp.Add(*per_output, evaluate=False) if len(per_output) > 1 else per_output[0]
+        source = shown if q.display.carry == "rounded" else exact
+        ells = round_half_up(numeric.example_losses(q.loss, q.reduction, source["y"], source[f"a{L}"],
+                                                    q.huber_delta), q.display.decimals)
+        lines.append(_per_example_line(sym("ell"), formula, shown, n, L, ells))
+        s = Step(**{**s.__dict__, "info": {"examples": n,
+                                           "batch_factor": REDUCTIONS[q.reduction].batch_factor(n)}})
+    elif s.kind in (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA):
+        for j, part in enumerate(d.deltas[l - 1]):
+            lines.append(_per_example_line(part.target, part.formula, shown, n, L, value[:, j], part.factors))
+        if s.kind is StepKind.OUTPUT_DELTA:
+            s = Step(**{**s.__dict__, "info": {"rule": d.output, "activation": net.layers[-1].activation,
+                                               "loss": q.loss}})
+            if d.output.simplified == derive.YHAT - derive.Y:
+                matrix = MatrixForm((Part("name", "a", L), Part("op", "-"), Part("name", "y")),
+                                    (Part("numbers", array=shown[f"a{L}"].T), Part("op", "-"),
+                                     Part("numbers", array=shown["y"].T)))
+        else:
+            layer = net.layers[l - 1]
+            act = ACTIVATIONS[layer.activation]
+            s = Step(**{**s.__dict__, "info": {"activation": layer.activation}})
+            if act.elementwise:
+                gprime = round_half_up(act.derivative(shown[f"z{l}"], shown[f"a{l}"], layer.alpha),
+                                       q.display.decimals)
+                matrix = MatrixForm(
+                    (Part("name", "W", l + 1, transpose=True), Part("name", "delta", l + 1), Part("op", "hadamard"),
+                     Part("name", "z", l, func="prime:" + layer.activation)),
+                    (Part("numbers", array=shown[f"W{l + 1}"].T), Part("numbers", array=shown[f"delta{l + 1}"].T),
+                     Part("op", "hadamard"), Part("numbers", array=gprime.T)))
+    elif s.kind in (StepKind.WEIGHT_GRAD, StepKind.BIAS_GRAD):
+        parts = d.dW[l - 1] if s.kind is StepKind.WEIGHT_GRAD else d.db[l - 1]
+        flat = [p for row in parts for p in row] if s.kind is StepKind.WEIGHT_GRAD else list(parts)
+        vals = np.asarray(value).ravel()
+        m = REDUCTIONS[q.reduction].batch_factor(n)
+        for idx, p in enumerate(flat):
+            if n == 1:
+                nums = (put_numbers(p.formula, shown, 0, L),)
+                formula = p.formula
+            else:
+                terms = [at_example(p.formula, e + 1) for e in range(n)]
+                total = sp.Add(*terms, evaluate=False)
+                formula = sp.Mul(sp.Rational(m), total, evaluate=False) if m != 1 else total
+                num_terms = [put_numbers(p.formula, shown, e, L) for e in range(n)]
+                num_total = sp.Add(*num_terms, evaluate=False)
+                nums = (sp.Mul(sp.Rational(m), num_total, evaluate=False) if m != 1 else num_total,)
+            lines.append(Line(p.target, formula, nums, (float(vals[idx]),), p.factors))
+        s = Step(**{**s.__dict__, "info": {"batch_factor": m, "examples": n}})
+        scale = (Part("scalar", array=np.array(float(m)), name=str(sp.Rational(m))),) if m != 1 else ()
+        if s.kind is StepKind.WEIGHT_GRAD:
+            matrix = MatrixForm((*scale, Part("name", "delta", l), Part("name", "a", l - 1, transpose=True)),
+                                (*scale, Part("numbers", array=shown[f"delta{l}"].T),
+                                 Part("numbers", array=shown[_prev(l)])))
+        else:
+            matrix = MatrixForm((*scale, Part("name", "delta", l, func="sum" if n > 1 else None),),
+                                (*scale, Part("numbers", array=shown[f"delta{l}"].T, func="sum" if n > 1 else None)))
+    elif s.kind is StepKind.UPDATE:
+        param = s.info["param"]
+        old, grad = shown[f"{param}{l}"], shown[f"d{param}{l}"]
+        vals = np.asarray(value)
+        for idx in np.ndindex(vals.shape):
+            target = sym(param, l, *(i + 1 for i in idx))
+            numbers = sp.Add(sp.Float(float(old[idx])),
+                             sp.Mul(-1, sp.Float(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
+                             evaluate=False)
+            lines.append(Line(target, None, (numbers,), (float(vals[idx]),)))
+        s = Step(**{**s.__dict__, "info": {**s.info, "eta": q.learning_rate}})
+        col = (lambda a: a[:, None]) if param == "b" else (lambda a: a)
+        matrix = MatrixForm((Part("name", param, l), Part("op", "-"), Part("scalar", name="eta"),
+                             Part("name", "d" + param, l)),
+                            (Part("numbers", array=col(old)), Part("op", "-"),
+                             Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
+    return Step(**{**s.__dict__, "value": value, "exact": exact[s.key], "lines": tuple(lines),
+                   "matrix": matrix})
+
+
+def _given_step(q: Question, given: dict) -> Step:
+    return Step("given", StepKind.GIVEN, None, (), lambda v: None, value=None, exact=None,
+                info={"values": given, "learning_rate": q.learning_rate, "loss": q.loss,
+                      "reduction": q.reduction})

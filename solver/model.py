@@ -1,0 +1,75 @@
+"""The validated problem: frozen records, one per thing a problem file describes.
+
+Everything here has been checked by `problem.py`; downstream code never re-validates.
+Weight matrices are stored units x inputs (z = W a + b) whatever layout the file used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    units: int
+    activation: str
+    weights: np.ndarray          # units x inputs
+    biases: np.ndarray           # units (zeros when the network has no biases)
+    alpha: float = 0.01          # leaky_relu slope
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    input_names: tuple[str, ...]  # x1, x2, ... unless the file names them
+    layers: tuple[Layer, ...]
+    bias: bool = True
+    layout: str = "neuron_rows"
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (len(self.input_names),) + tuple(layer.units for layer in self.layers)
+
+    @property
+    def parameter_count(self) -> int:
+        return sum(l.weights.size + (l.units if self.bias else 0) for l in self.layers)
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    x: np.ndarray                 # examples x inputs
+    y: np.ndarray | None          # examples x outputs (one-hot for sparse_cce)
+    labels: np.ndarray | None = None  # the class indices as given, for sparse_cce
+
+    @property
+    def n(self) -> int:
+        return self.x.shape[0]
+
+
+@dataclass(frozen=True)
+class Display:
+    decimals: int = 4
+    carry: str = "exact"          # exact | rounded
+    notation: str = "layer"
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    id: str
+    kind: str                     # forward | backprop
+    title: str | None
+    network: Network
+    data: Data
+    loss: str | None
+    reduction: str = "mean"
+    huber_delta: float = 1.0
+    learning_rate: float | None = None
+    update: tuple[str, ...] = ("weights", "biases")
+    display: Display = field(default_factory=Display)
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    file: str
+    title: str | None
+    questions: tuple[Question, ...]

@@ -1,0 +1,382 @@
+"""From the data of a YAML file to a validated `Problem`, or a precise error.
+
+Every check raises `ProblemError` pointing at the line and column of the value at
+fault, with the field's path and a hint on how to fix it.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .errors import ProblemError
+from .losses import LOSSES, REDUCTIONS
+from .model import Data, Display, Layer, Network, Problem, Question
+from .yamlsource import Path_, Source
+
+KINDS = ("forward", "backprop")
+LATER_KINDS = ("params", "loss", "train", "perceptron", "graph")
+NOTATIONS = ("layer",)
+LATER_NOTATIONS = ("indexed", "batch")
+SETTINGS_KEYS = ("decimals", "carry", "notation")
+QUESTION_KEYS = ("id", "title", "kind", "network", "data", "loss", "reduction", "huber_delta",
+                 "learning_rate", "update") + SETTINGS_KEYS
+NETWORK_KEYS = ("inputs", "layout", "layers", "init", "bias")
+LAYER_KEYS = ("units", "activation", "weights", "biases", "alpha")
+MAX_PARAMETERS = 1000
+MAX_EXAMPLES = 16
+MAX_LAYERS = 8
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def one_of(choices) -> str:
+    return ", ".join(choices)
+
+
+class Reader:
+    """Typed access to the data of a `Source` at a path, with errors that point there."""
+
+    def __init__(self, src: Source, max_parameters: int = MAX_PARAMETERS):
+        self.src = src
+        self.max_parameters = max_parameters
+
+    def fail(self, path: Path_, message: str) -> ProblemError:
+        return self.src.error(path, message)
+
+    def mapping(self, value: Any, path: Path_, allowed) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping of {one_of(allowed)}, got {describe(value)}")
+        for key in value:
+            if key not in allowed:
+                raise self.fail(path + (key,), f"unknown key {key!r}{suggest(key, allowed)}"
+                                f" (allowed here: {one_of(allowed)})")
+        return value
+
+    def number(self, value: Any, path: Path_, *, positive=False, nonnegative=False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, str) and path in self.src.quoted and _is_number(value):
+                raise self.fail(path, f"the string {value!r} where a number belongs: remove the quotes")
+            raise self.fail(path, f"expected a number, got {describe(value)}")
+        if positive and value <= 0:
+            raise self.fail(path, f"must be positive, got {value}")
+        if nonnegative and value < 0:
+            raise self.fail(path, f"must not be negative, got {value}")
+        if abs(value) > 1e6:
+            raise self.fail(path, f"{value} is too large for a worked solution (at most 1e6 in size)")
+        return float(value)
+
+    def integer(self, value: Any, path: Path_, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise self.fail(path, f"expected a whole number from {lo} to {hi}, got {describe(value)}")
+        if not lo <= value <= hi:
+            raise self.fail(path, f"must be from {lo} to {hi}, got {value}")
+        return value
+
+    def choice(self, value: Any, path: Path_, choices, later=()) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected one of {one_of(choices)}, got {describe(value)}")
+        if value in later:
+            raise self.fail(path, f"{value!r} is not supported by this version yet; use one of {one_of(choices)}")
+        if value not in choices:
+            raise self.fail(path, f"unknown value {value!r}{suggest(value, choices)} (one of {one_of(choices)})")
+        return value
+
+    def text(self, value: Any, path: Path_, limit: int = 200) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected text, got {describe(value)}")
+        if len(value) > limit:
+            raise self.fail(path, f"is {len(value)} characters long; keep it under {limit}")
+        return value
+
+    def vector(self, value: Any, path: Path_) -> np.ndarray:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return np.array([self.number(value, path)])
+        if not isinstance(value, list) or not value:
+            raise self.fail(path, f"expected a list of numbers, got {describe(value)}")
+        return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)])
+
+    def matrix(self, value: Any, path: Path_, flat_is_row=True) -> np.ndarray:
+        """A list of rows; a flat list is one row."""
+        if not isinstance(value, list) or not value:
+            raise self.fail(path, f"expected a list of rows (a matrix), got {describe(value)}")
+        if not any(isinstance(v, list) for v in value):
+            row = self.vector(value, path)
+            return row[None, :] if flat_is_row else row[:, None]
+        rows = []
+        for i, row in enumerate(value):
+            if not isinstance(row, list):
+                raise self.fail(path + (i,), f"expected a row (a list of numbers), got {describe(row)}: "
+                                "write every row as [..]")
+            rows.append(self.vector(row, path + (i,)))
+        width = len(rows[0])
+        for i, row in enumerate(rows):
+            if len(row) != width:
+                raise self.fail(path + (i,), f"row {i + 1} has {len(row)} numbers but row 1 has {width}: "
+                                "every row needs the same length")
+        return np.array(rows)
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
+    r = Reader(src, max_parameters)
+    root = src.data
+    if not isinstance(root, dict):
+        raise r.fail((), f"the file should be a mapping (title:, questions: ...), got {describe(root)}")
+    if "questions" in root:
+        r.mapping(root, (), ("title", "questions") + SETTINGS_KEYS)
+        defaults = _display(r, root, (), Display())
+        items = root["questions"]
+        if not isinstance(items, list) or not items:
+            raise r.fail(("questions",), f"expected a list of questions, got {describe(items)}")
+        questions = [_question(r, q, ("questions", i), defaults, i) for i, q in enumerate(items)]
+    else:
+        r.mapping(root, (), QUESTION_KEYS + ("questions",))
+        questions = [_question(r, root, (), Display(), 0)]
+    seen: dict[str, int] = {}
+    for i, q in enumerate(questions):
+        if q.id in seen:
+            raise r.fail(("questions", i, "id"), f"id {q.id!r} is used twice (also by question {seen[q.id] + 1})")
+        seen[q.id] = i
+    title = r.text(root["title"], ("title",)) if root.get("title") is not None else None
+    return Problem(src.file, title, tuple(questions))
+
+
+def _display(r: Reader, node: dict, path: Path_, base: Display) -> Display:
+    decimals, carry, notation = base.decimals, base.carry, base.notation
+    if "decimals" in node:
+        decimals = r.integer(node["decimals"], path + ("decimals",), 0, 10)
+    if "carry" in node:
+        carry = r.choice(node["carry"], path + ("carry",), ("rounded", "exact"))
+    if "notation" in node:
+        notation = r.choice(node["notation"], path + ("notation",), NOTATIONS, LATER_NOTATIONS)
+    return Display(decimals, carry, notation)
+
+
+def _question(r: Reader, node: Any, path: Path_, defaults: Display, index: int) -> Question:
+    node = r.mapping(node, path, QUESTION_KEYS)
+    qid = r.text(node["id"], path + ("id",), 40) if "id" in node else f"q{index + 1}"
+    if not qid.replace("_", "").replace("-", "").isalnum():
+        raise r.fail(path + ("id",), f"{qid!r}: an id is letters, digits, - and _ only")
+    if "kind" not in node:
+        raise r.fail(path, f"kind: missing; say what the question asks ({one_of(KINDS)})")
+    kind = r.choice(node["kind"], path + ("kind",), KINDS, LATER_KINDS)
+    title = r.text(node["title"], path + ("title",)) if node.get("title") is not None else None
+    display = _display(r, node, path, defaults)
+    for needed in ("network", "data"):
+        if needed not in node:
+            raise r.fail(path, f"{needed}: missing; a {kind} question needs a network and data")
+    network = _network(r, node["network"], path + ("network",))
+    loss = r.choice(node["loss"], path + ("loss",), tuple(LOSSES)) if "loss" in node else None
+    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), tuple(REDUCTIONS))
+    huber_delta = r.number(node["huber_delta"], path + ("huber_delta",), positive=True) \
+        if "huber_delta" in node else 1.0
+    learning_rate = None
+    if "learning_rate" in node:
+        learning_rate = r.number(node["learning_rate"], path + ("learning_rate",), positive=True)
+    update = ("weights", "biases")
+    if "update" in node:
+        update = _update(r, node["update"], path + ("update",))
+    if kind == "backprop":
+        for needed in ("loss", "learning_rate"):
+            if needed not in node:
+                raise r.fail(path, f"{needed}: missing; a backprop question needs a loss and a learning_rate")
+    data = _data(r, node["data"], path + ("data",), network, loss, needs_y=kind == "backprop")
+    if loss is not None and data.y is None:
+        raise r.fail(path + ("data",), "y: missing; a loss needs targets y")
+    if loss is not None:
+        _check_loss_fits(r, path, network, loss)
+    return Question(qid, kind, title, network, data, loss, reduction, huber_delta, learning_rate,
+                    update, display)
+
+
+def _update(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise r.fail(path, f"expected a list of weights, biases; got {describe(value)}")
+    out = [r.choice(v, path + (i,), ("weights", "biases")) for i, v in enumerate(value)]
+    return tuple(p for p in ("weights", "biases") if p in out)
+
+
+def _network(r: Reader, node: Any, path: Path_) -> Network:
+    node = r.mapping(node, path, NETWORK_KEYS)
+    if "inputs" not in node:
+        raise r.fail(path, "inputs: missing; give the number of inputs or their names, e.g. inputs: 2")
+    inputs = node["inputs"]
+    if isinstance(inputs, list):
+        names = tuple(r.text(v, path + ("inputs", i), 30) for i, v in enumerate(inputs))
+        if not names:
+            raise r.fail(path + ("inputs",), "needs at least one input")
+        if len(set(names)) != len(names):
+            raise r.fail(path + ("inputs",), "input names must differ from each other")
+    else:
+        count = r.integer(inputs, path + ("inputs",), 1, 1000)
+        names = tuple(f"x{i + 1}" for i in range(count))
+    layout = r.choice(node.get("layout", "neuron_rows"), path + ("layout",), ("neuron_rows", "input_rows"))
+    bias = node.get("bias", True)
+    if not isinstance(bias, bool):
+        raise r.fail(path + ("bias",), f"expected true or false, got {describe(bias)}")
+    init = None
+    if "init" in node:
+        init_node = r.mapping(node["init"], path + ("init",), ("weights", "biases"))
+        init = {k: r.number(v, path + ("init", k)) for k, v in init_node.items()}
+    layers_node = node.get("layers")
+    if not isinstance(layers_node, list) or not layers_node:
+        raise r.fail(path + ("layers",), f"expected a list of layers, got {describe(layers_node)}")
+    if len(layers_node) > MAX_LAYERS:
+        raise r.fail(path + ("layers",), f"{len(layers_node)} layers; a worked solution takes at most {MAX_LAYERS}")
+    sizes = [len(names)]
+    for i, layer in enumerate(layers_node):
+        layer = r.mapping(layer, path + ("layers", i), LAYER_KEYS)
+        if "units" not in layer:
+            raise r.fail(path + ("layers", i), "units: missing; say how many neurons the layer has")
+        sizes.append(r.integer(layer["units"], path + ("layers", i, "units"), 1, 1000))
+    count = sum(sizes[i] * sizes[i + 1] + (sizes[i + 1] if bias else 0) for i in range(len(sizes) - 1))
+    if count > r.max_parameters:
+        raise r.fail(path + ("layers",),
+                     f"the network has {count:,} parameters; a worked solution shows every one of them, "
+                     f"and past {r.max_parameters:,} it stops being readable (raise the limit with "
+                     "--max-params if you really want it)")
+    layers = [_layer(r, layers_node[i], path + ("layers", i), sizes[i], layout, bias, init)
+              for i in range(len(layers_node))]
+    return Network(names, tuple(layers), bias, layout)
+
+
+def _layer(r: Reader, node: dict, path: Path_, n_in: int, layout: str, bias: bool, init) -> Layer:
+    units = int(node["units"])
+    if "activation" not in node:
+        raise r.fail(path, f"activation: missing; one of {one_of(ACTIVATIONS)}")
+    activation = r.choice(node["activation"], path + ("activation",), tuple(ACTIVATIONS))
+    if activation == "softmax" and units == 1:
+        raise r.fail(path + ("activation",), "softmax over one unit is always 1; use sigmoid for one output")
+    alpha = 0.01
+    if "alpha" in node:
+        if activation != "leaky_relu":
+            raise r.fail(path + ("alpha",), "alpha is the slope of leaky_relu; this layer is " + activation)
+        alpha = r.number(node["alpha"], path + ("alpha",), nonnegative=True)
+    if "weights" in node:
+        weights = _weights(r, node["weights"], path + ("weights",), units, n_in, layout)
+    elif init is not None and "weights" in init:
+        weights = np.full((units, n_in), init["weights"])
+    else:
+        raise r.fail(path, "weights: missing; list them, or give network.init: {weights: 1, biases: 0}")
+    if not bias:
+        if "biases" in node:
+            raise r.fail(path + ("biases",), "the network has bias: false; remove the biases or set bias: true")
+        biases = np.zeros(units)
+    elif "biases" in node:
+        biases = r.vector(node["biases"], path + ("biases",))
+        if biases.size != units:
+            raise r.fail(path + ("biases",), f"expected {units} biases (one per unit), got {biases.size}")
+    elif init is not None and "biases" in init:
+        biases = np.full(units, init["biases"])
+    else:
+        raise r.fail(path, "biases: missing; list them, give network.init.biases, or set network.bias: false")
+    return Layer(units, activation, weights, biases, alpha)
+
+
+def _weights(r: Reader, value: Any, path: Path_, units: int, n_in: int, layout: str) -> np.ndarray:
+    w = r.matrix(value, path)
+    if layout == "neuron_rows":
+        expected, reading, other = (units, n_in), "units x inputs, a row per neuron", "input_rows"
+    else:
+        expected, reading, other = (n_in, units), "inputs x units, a row per input", "neuron_rows"
+    if w.shape != expected:
+        message = (f"expected a {expected[0]} x {expected[1]} matrix ({reading}, layout: {layout}), "
+                   f"got {w.shape[0]} x {w.shape[1]}")
+        if w.shape == expected[::-1]:
+            message += f"; the transpose fits: did you mean layout: {other}?"
+        raise r.fail(path, message)
+    return w if layout == "neuron_rows" else w.T.copy()
+
+
+def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, needs_y: bool) -> Data:
+    node = r.mapping(node, path, ("x", "y"))
+    if "x" not in node:
+        raise r.fail(path, "x: missing; give the inputs, one row per example")
+    x = r.matrix(node["x"], path + ("x",))
+    n_in = len(net.input_names)
+    if x.shape[1] != n_in:
+        raise r.fail(path + ("x",), f"each example needs {n_in} inputs (network.inputs), got {x.shape[1]}")
+    if x.shape[0] > MAX_EXAMPLES:
+        raise r.fail(path + ("x",), f"{x.shape[0]} examples; a worked solution takes at most {MAX_EXAMPLES}")
+    n, outputs = x.shape[0], net.layers[-1].units
+    if "y" not in node:
+        if needs_y:
+            raise r.fail(path, "y: missing; a backprop question needs targets y, one row per example")
+        return Data(x, None)
+    if loss == "sparse_cce":
+        labels = _labels(r, node["y"], path + ("y",), n, outputs)
+        return Data(x, np.eye(outputs)[labels], labels)
+    y = r.matrix(node["y"], path + ("y",))
+    if y.shape[0] == 1 and n > 1 and outputs == 1 and y.shape[1] == n:
+        y = y.T  # a flat list of one target per example
+    if y.shape != (n, outputs):
+        raise r.fail(path + ("y",), f"expected {n} row(s) of {outputs} target(s) (examples x outputs), "
+                     f"got {y.shape[0]} x {y.shape[1]}")
+    _check_targets(r, y, path + ("y",), loss)
+    return Data(x, y)
+
+
+def _labels(r: Reader, value: Any, path: Path_, n: int, outputs: int) -> np.ndarray:
+    flat = value if isinstance(value, list) else [value]
+    flat = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in flat]
+    if len(flat) != n:
+        raise r.fail(path, f"sparse_cce takes one class index per example: expected {n}, got {len(flat)}")
+    labels = [r.integer(v, path + (i,), 0, outputs - 1) for i, v in enumerate(flat)]
+    return np.array(labels, dtype=int)
+
+
+def _check_targets(r: Reader, y: np.ndarray, path: Path_, loss: str | None) -> None:
+    if loss is None:
+        return
+    targets = LOSSES[loss].targets
+    if targets == "unit" and ((y < 0) | (y > 1)).any():
+        raise r.fail(path, f"{loss} needs targets between 0 and 1")
+    if targets == "pm1" and not np.isin(y, (-1.0, 1.0)).all():
+        raise r.fail(path, "hinge needs targets -1 or +1 (write 0/1 labels as -1/+1)")
+    if targets == "onehot":
+        if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0):
+            raise r.fail(path, "cce needs each row of targets to be one-hot (or to sum to 1); "
+                         "for class indices use loss: sparse_cce")
+
+
+def _check_loss_fits(r: Reader, path: Path_, net: Network, loss: str) -> None:
+    spec, out = LOSSES[loss], net.layers[-1]
+    if spec.needs_unit_interval and not ACTIVATIONS[out.activation].open_unit_interval:
+        where = path + ("network", "layers", len(net.layers) - 1, "activation")
+        raise r.fail(where, f"{loss} takes the log of the output, which must stay inside (0, 1), but a "
+                     f"{out.activation} output can leave it: use sigmoid (or softmax) on the output layer")

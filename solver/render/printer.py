@@ -1,0 +1,60 @@
+"""One LaTeX printer for every formula: SymPy's, told the exam's notation and decimals.
+
+Symbols print through the notation object; floats print as the hand solution shows
+them; unevaluated sums and products keep the order they were built in.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from ..rounding import format_number
+from ..symbols import meaning
+
+
+class ExamPrinter(LatexPrinter):
+    _default_settings = {**LatexPrinter._default_settings, "notation": None, "decimals": None}
+
+    def __init__(self, notation, decimals: int | None = None):
+        super().__init__({"mul_symbol": "dot", "order": "none", "notation": notation,
+                          "decimals": decimals, "ln_notation": False})
+        self.notation = notation
+        self.decimals = decimals
+
+    def _print_Symbol(self, expr, style="plain"):
+        m = meaning(expr)
+        if m is None:
+            return super()._print_Symbol(expr, style)
+        return self.notation.scalar(m)
+
+    def _print_Float(self, expr):
+        return format_number(float(expr), self.decimals)
+
+    def _print_Rational(self, expr):
+        if expr.q == 1:
+            return str(expr.p)
+        sign = "- " if expr.p < 0 else ""
+        return rf"{sign}\frac{{{abs(expr.p)}}}{{{expr.q}}}"
+
+    def _print_Mul(self, expr):
+        args = expr.args
+        # -1 * x written as -x (unevaluated products keep a literal -1 otherwise)
+        if len(args) >= 2 and args[0] == -1:
+            rest = sp.Mul(*args[1:], evaluate=False) if len(args) > 2 else args[1]
+            body = self._print(rest)
+            if isinstance(rest, sp.Add) or (rest.is_Number and rest < 0):
+                body = rf"\left({body}\right)"
+            return "- " + body
+        return super()._print_Mul(expr)
+
+    def _print_Derivative(self, expr):
+        top = self._print(expr.expr)
+        bottom = self._print(expr.variables[0])
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+
+def derivative(top: sp.Expr, bottom: sp.Expr) -> sp.Derivative:
+    return sp.Derivative(top, bottom, evaluate=False)

@@ -1,0 +1,39 @@
+"""The settings of one run, built once (by the command line or the caller) and frozen."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .errors import UsageError
+from .problem import MAX_PARAMETERS
+
+FORMATS = ("markdown", "latex", "pdf", "json")
+EXTENSIONS = {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Command-line overrides; None keeps what the problem file says."""
+
+    decimals: int | None = None
+    carry: str | None = None          # rounded | exact
+    notation: str | None = None       # layer
+    question: str | None = None       # solve only this question id
+    max_parameters: int = MAX_PARAMETERS
+
+    def __post_init__(self):
+        if self.decimals is not None and not 0 <= self.decimals <= 10:
+            raise UsageError(f"--decimals must be from 0 to 10, got {self.decimals}")
+        if self.carry not in (None, "rounded", "exact"):
+            raise UsageError(f"--carry must be rounded or exact, got {self.carry!r}")
+        if self.notation not in (None, "layer"):
+            raise UsageError(f"--notation {self.notation!r} is not available yet; use layer")
+        if self.max_parameters < 1:
+            raise UsageError("--max-params must be at least 1")
+
+    @classmethod
+    def of(cls, **kwargs) -> "Settings":
+        known = {f.name for f in fields(cls)}
+        for key in kwargs:
+            if key not in known:
+                raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        return cls(**kwargs)

@@ -1,0 +1,87 @@
+"""A solution is data before it is text: a list of steps.
+
+Each step has its answer key, the keys it was computed from, a function that
+recomputes its value from values of those keys, the value shown and the exact
+value, and the lines a hand solution writes: the formula, the chain of factors,
+the formula with the numbers put in. Templates only format these; JSON dumps
+them; the checker (later) re-evaluates `recompute` on a student's own values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import sympy as sp
+
+from .derive import Factor
+
+
+class StepKind(str, Enum):
+    GIVEN = "given"                 # the values the question gives, as matrices
+    LINEAR = "linear"               # z = W a + b
+    ACTIVATION = "activation"       # a = g(z), element by element
+    LOSS = "loss"                   # the loss with the numbers put in
+    OUTPUT_DELTA = "output_delta"   # dL/dz of the output layer, derived from the loss
+    HIDDEN_DELTA = "hidden_delta"   # dL/dz of a hidden layer, from the layer above
+    WEIGHT_GRAD = "weight_grad"     # dL/dW = delta a^T
+    BIAS_GRAD = "bias_grad"         # dL/db = delta
+    UPDATE = "update"               # param - learning_rate * gradient
+
+
+@dataclass(frozen=True, eq=False)
+class Line:
+    """One element of a step: lhs = (chain of factors) = formula = numbers = value."""
+    lhs: sp.Expr
+    formula: sp.Expr | None
+    numbers: tuple[sp.Expr, ...]     # one per example (or one when combined)
+    values: tuple[float, ...]
+    factors: tuple[Factor, ...] = ()
+    examples: tuple[int | None, ...] = (None,)
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """A piece of a matrix-form equation: a named matrix, an array of numbers, or an operator."""
+    kind: str                     # name | numbers | op
+    name: str = ""                # name: W, b, a, z, delta, x, y, dW, db, ...; op: + - = dot hadamard transpose
+    layer: int | None = None
+    array: np.ndarray | None = None
+    transpose: bool = False
+    func: str | None = None       # name applied to the part: an activation or g'
+
+
+@dataclass(frozen=True, eq=False)
+class MatrixForm:
+    symbolic: tuple[Part, ...]
+    numbers: tuple[Part, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    key: str
+    kind: StepKind
+    layer: int | None
+    inputs: tuple[str, ...]
+    recompute: Callable[[Mapping[str, np.ndarray]], np.ndarray]
+    value: np.ndarray | float = None
+    exact: np.ndarray | float = None
+    lines: tuple[Line, ...] = ()
+    matrix: MatrixForm | None = None
+    conventions: tuple[str, ...] = ()      # kinks whose convention this step uses
+    info: Mapping[str, Any] = field(default_factory=dict)  # what a template may need besides
+
+
+PER_EXAMPLE = (StepKind.LINEAR, StepKind.ACTIVATION, StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA)
+
+
+def as_answer(step: Step, value: np.ndarray | float, examples: int) -> Any:
+    """JSON shape of section 5: one example's vector flat, several examples one row each;
+    a weight matrix always units x inputs."""
+    if np.ndim(value) == 0:
+        return float(value)
+    arr = np.asarray(value, dtype=float)
+    if step.kind in PER_EXAMPLE and examples == 1:
+        arr = arr[0]
+    return arr.tolist()

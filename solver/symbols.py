@@ -1,0 +1,47 @@
+"""Semantic SymPy symbols: what a symbol *is* (kind, layer, unit, input, example).
+
+The name encodes the meaning, `kind|layer|i|j|example`; only the printer turns
+it into notation, so the math never holds a LaTeX string.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import sympy as sp
+
+
+class Meaning(NamedTuple):
+    kind: str           # x y yhat z a W b delta L ell eta alpha
+    layer: int | None
+    i: int | None       # unit (row) index, 1-based
+    j: int | None       # input (column) index, 1-based
+    example: int | None
+
+
+def _part(v: int | None) -> str:
+    return "" if v is None else str(v)
+
+
+@lru_cache(maxsize=None)
+def sym(kind: str, layer: int | None = None, i: int | None = None, j: int | None = None,
+        example: int | None = None) -> sp.Symbol:
+    name = "|".join([kind, _part(layer), _part(i), _part(j), _part(example)])
+    return sp.Symbol(name, real=True)
+
+
+def meaning(symbol: sp.Symbol) -> Meaning | None:
+    parts = symbol.name.split("|")
+    if len(parts) != 5:
+        return None
+    kind, *rest = parts
+    return Meaning(kind, *(int(p) if p else None for p in rest))
+
+
+# Generic symbols for per-element templates (one derivation, instantiated per unit).
+Z = sym("z")
+A = sym("a")
+Y = sym("y")
+YHAT = sym("yhat")
+ALPHA = sym("alpha")
+DELTA = sym("huberdelta")
