@@ -93,7 +93,8 @@ def output_rule(loss: str, reduction: str, activation: str) -> OutputRule:
     act = ACTIVATIONS[activation]
     if not act.elementwise:   # softmax: d ell/d z_j = sum_i d ell/d yhat_i * yhat_i (delta_ij - yhat_j)
         sums_to_one = loss in ("cce", "sparse_cce")
-        simplified = YHAT - Y if sums_to_one else sp.Integer(0)
+        # the example factor (1/2 for half_*) scales the whole rule: (yhat - y)/2
+        simplified = sp.Rational(REDUCTIONS[reduction].example_factor) * (YHAT - Y) if sums_to_one else sp.Integer(0)
         return OutputRule(ell, dloss, None, None, sp.Integer(0), simplified, sums_to_one)
     derived = sp.diff(act.expr(Z), Z)
     dact = act.hand_derivative.xreplace({A: YHAT})
@@ -158,7 +159,7 @@ def _output_deltas(net: Network, out: OutputRule, huber_delta: float) -> tuple[P
     result = []
     for j in units:
         if out.sums_to_one:
-            formula = sym("a", L, j) - sym("y", None, j)
+            formula = out.simplified.xreplace({YHAT: sym("a", L, j), Y: sym("y", None, j)})
         else:
             formula = sp.Add(*[
                 out.dloss.xreplace({YHAT: sym("a", L, i), Y: sym("y", None, i), DELTA: sp.Float(huber_delta)})

@@ -38,7 +38,7 @@ class Line:
     numbers: tuple[sp.Expr, ...]     # one per example (or one when combined)
     values: tuple[float, ...]
     factors: tuple[Factor, ...] = ()
-    examples: tuple[int | None, ...] = (None,)
+    labels: tuple[sp.Expr, ...] = ()     # the lhs of each numbers row (per example: z^{[1](2)}_1)
 
 
 @dataclass(frozen=True, eq=False)

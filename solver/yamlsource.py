@@ -76,22 +76,24 @@ def load_file(path: str | Path) -> Source:
 def load_bytes(raw: bytes, name: str) -> Source:
     if len(raw) > MAX_BYTES:
         raise ProblemError(name, 1, 1, "", f"is {len(raw):,} bytes; a problem file is at most {MAX_BYTES:,}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProblemError(name, 1, 1, "", "is UTF-16 text: save it as UTF-8")
     if b"\x00" in raw:
         raise ProblemError(name, 1, 1, "", "is a binary file, not YAML text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ProblemError(name, line, 1, "", "is not UTF-8 text (save it as UTF-8)") from None
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start: exc.start].decode("utf-8", "replace")) + 1
+        raise ProblemError(name, line, col, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} here): "
+                           "save it as UTF-8") from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ProblemError(name, 1, 1, "", "is empty: a problem file needs at least a network and data")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise ProblemError(name, line, col, "", f"YAML syntax: {what}") from None
+        raise _syntax_error(name, exc) from None
     except yaml.YAMLError as exc:
         raise ProblemError(name, 1, 1, "", f"YAML syntax: {exc}") from None
     if root is None:
@@ -101,12 +103,28 @@ def load_bytes(raw: bytes, name: str) -> Source:
     return Source(name, data, builder.marks, frozenset(builder.quoted))
 
 
+def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ProblemError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = exc.problem or exc.context or "invalid YAML"
+    if "\\t" in what or "tab" in what:
+        what += " (a tab: YAML indents with spaces only; replace the tab with spaces)"
+    elif exc.context and exc.context_mark and exc.problem_mark \
+            and exc.context_mark.line != exc.problem_mark.line:
+        # e.g. an unclosed bracket: the mistake is where the context began, not where it was noticed.
+        cm = exc.context_mark
+        what += f" ({exc.context} that began on line {cm.line + 1}, column {cm.column + 1}: is a bracket left open?)" \
+            if "flow" in exc.context else f" ({exc.context} that began on line {cm.line + 1}, column {cm.column + 1})"
+    return ProblemError(name, line, col, "", f"YAML syntax: {what}")
+
+
 class _Builder:
     def __init__(self, name: str):
         self.name = name
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.quoted: set[Path_] = set()
         self.count = 0
+        self.open: set[int] = set()  # ids of the collections being built, to catch recursive aliases
 
     def fail(self, node: yaml.Node, path: Path_, message: str) -> ProblemError:
         m = node.start_mark
@@ -123,6 +141,18 @@ class _Builder:
         if node.tag not in _ALLOWED_TAGS:
             raise self.fail(node, path, f"YAML tag {node.tag!r} is not allowed: problem files are "
                             "plain data (numbers, strings, lists, mappings)")
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.open:
+                raise self.fail(node, path, "refers to a list or mapping that contains it (a recursive alias): "
+                                "write the values out")
+            self.open.add(id(node))
+            try:
+                return self.collection(node, path, depth)
+            finally:
+                self.open.discard(id(node))
+        return self.scalar(node, path)
+
+    def collection(self, node: yaml.CollectionNode, path: Path_, depth: int) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -138,9 +168,7 @@ class _Builder:
                 self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, path + (key,), depth + 1)
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node, path)
+        return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         text, tag = node.value, node.tag

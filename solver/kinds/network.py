@@ -170,8 +170,8 @@ def at_example(expr: sp.Expr, e: int) -> sp.Expr:
 
 def _per_example_line(lhs, formula, env, n, L, values, factors=()):
     nums = tuple(put_numbers(formula, env, e, L) for e in range(n))
-    return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors),
-                tuple(range(1, n + 1)) if n > 1 else (None,))
+    labels = tuple(at_example(lhs, e + 1) for e in range(n)) if n > 1 else (lhs,)
+    return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors), labels)
 
 
 def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict) -> Step:
@@ -212,7 +212,18 @@ def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict
         source = shown if q.display.carry == "rounded" else exact
         ells = round_half_up(numeric.example_losses(q.loss, q.reduction, source["y"], source[f"a{L}"],
                                                     q.huber_delta), q.display.decimals)
-        lines.append(_per_example_line(sym("ell"), formula, shown, n, L, ells))
+        m = REDUCTIONS[q.reduction].batch_factor(n)
+        lhs = sym("ell") if n > 1 or m != 1 else sym("L")
+        lines.append(_per_example_line(lhs, formula, shown, n, L, ells))
+        if lhs != sym("L"):
+            terms = [sym("ell", None, None, None, e + 1) if n > 1 else sym("ell") for e in range(n)]
+            total = sp.Add(*terms, evaluate=False) if n > 1 else terms[0]
+            num_total = sp.Add(*[sp.Float(float(v)) for v in ells], evaluate=False) if n > 1 \
+                else sp.Float(float(ells[0]))
+            if m != 1:
+                total = sp.Mul(sp.Rational(m), total, evaluate=False)
+                num_total = sp.Mul(sp.Rational(m), num_total, evaluate=False)
+            lines.append(Line(sym("L"), total, (num_total,), (float(value),), (), (sym("L"),)))
         s = Step(**{**s.__dict__, "info": {"examples": n,
                                            "batch_factor": REDUCTIONS[q.reduction].batch_factor(n)}})
     elif s.kind in (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA):
@@ -253,7 +264,8 @@ def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict
                 num_terms = [put_numbers(p.formula, shown, e, L) for e in range(n)]
                 num_total = sp.Add(*num_terms, evaluate=False)
                 nums = (sp.Mul(sp.Rational(m), num_total, evaluate=False) if m != 1 else num_total,)
-            lines.append(Line(p.target, formula, nums, (float(vals[idx]),), p.factors))
+            lhs = sp.Derivative(sym("L"), p.target, evaluate=False)
+            lines.append(Line(lhs, formula, nums, (float(vals[idx]),), p.factors, (lhs,)))
         s = Step(**{**s.__dict__, "info": {"batch_factor": m, "examples": n}})
         scale = (Part("scalar", array=np.array(float(m)), name=str(sp.Rational(m))),) if m != 1 else ()
         if s.kind is StepKind.WEIGHT_GRAD:
@@ -272,7 +284,7 @@ def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict
             numbers = sp.Add(sp.Float(float(old[idx])),
                              sp.Mul(-1, sp.Float(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
                              evaluate=False)
-            lines.append(Line(target, None, (numbers,), (float(vals[idx]),)))
+            lines.append(Line(target, None, (numbers,), (float(vals[idx]),), (), (target,)))
         s = Step(**{**s.__dict__, "info": {**s.info, "eta": q.learning_rate}})
         col = (lambda a: a[:, None]) if param == "b" else (lambda a: a)
         matrix = MatrixForm((Part("name", param, l), Part("op", "-"), Part("scalar", name="eta"),

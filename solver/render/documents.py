@@ -1,0 +1,55 @@
+"""Render a Solution with the Jinja templates of a format. Templates only format."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .formatter import Formatter
+from .notation import NOTATIONS
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
+
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+                  "<": r"\textless{}", ">": r"\textgreater{}"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$|&#~])")
+
+
+def latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(text))
+
+
+def markdown_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        block_start_string="<%", block_end_string="%>",
+        variable_start_string="<<", variable_end_string=">>",
+        comment_start_string="<#", comment_end_string="#>",
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, autoescape=False)
+    env.filters["latex_escape"] = latex_escape
+    env.filters["markdown_escape"] = markdown_escape
+    return env
+
+
+def formatter_for(qs) -> Formatter:
+    q = qs.question
+    notation = NOTATIONS[q.display.notation](len(q.network.layers), q.network.layers[-1].units)
+    return Formatter(notation, q.display.decimals)
+
+
+def render(solution, fmt: str) -> str:
+    template = environment().get_template(MAIN[fmt])
+    esc = latex_escape if fmt == "latex" else markdown_escape
+    questions = [(qs, formatter_for(qs)) for qs in solution.questions]
+    text = template.render(solution=solution, problem=solution.problem, questions=questions, esc=esc, fmt=fmt)
+    return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,137 @@
+"""Turns the pieces of a step into LaTeX math: the only place numbers become text.
+
+Markdown and LaTeX documents both write their mathematics in LaTeX; a template asks
+this object for each formula, matrix or number and adds the words around it.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+from ..rounding import format_number
+from ..steps import Line, Part
+from ..activations import ACTIVATIONS
+from .printer import ExamPrinter
+
+FUNCTIONS = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
+             "leaky_relu": r"\operatorname{LReLU}", "step": r"\operatorname{step}",
+             "linear": r"\operatorname{id}", "softmax": r"\operatorname{softmax}"}
+OPERATORS = {"+": "+", "-": "-", "=": "=", "hadamard": r"\odot"}
+
+
+class Formatter:
+    def __init__(self, notation, decimals: int):
+        self.notation = notation
+        self.decimals = decimals
+        self.printer = ExamPrinter(notation, decimals)
+        self.given_printer = ExamPrinter(notation, None)   # given values exactly as written
+
+    def tex(self, expr) -> str:
+        return self.printer.doprint(expr)
+
+    def num(self, value, given: bool = False) -> str:
+        return format_number(float(value), None if given else self.decimals)
+
+    def matrix(self, arr, given: bool = False) -> str:
+        arr = np.atleast_2d(np.asarray(arr, dtype=float))
+        rows = [" & ".join(self.num(v, given) for v in row) for row in arr]
+        return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+
+    def func(self, name: str) -> str:
+        if name.startswith("prime:"):
+            return FUNCTIONS[name[6:]] + "'"
+        return FUNCTIONS[name]
+
+    def name(self, part: Part) -> str:
+        text = self.notation.matrix(part.name, part.layer)
+        if part.transpose:
+            text = rf"\left({text}\right)^{{T}}" if "^" in text else text + "^{T}"
+        return text
+
+    def part(self, part: Part) -> str:
+        if part.kind == "op":
+            return OPERATORS[part.name]
+        if part.kind == "scalar":
+            if part.name == "eta":
+                return r"\eta"
+            if part.name:   # an exact fraction such as 1/3
+                frac = Fraction(part.name)
+                return self.tex(sp.Rational(frac.numerator, frac.denominator))
+            return self.num(part.array, given=True)
+        body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=False)
+        if part.func == "sum":
+            return rf"\sum_{{e}} {body}" if part.kind == "name" else rf"\operatorname{{rowsum}}{body}"
+        if part.func:
+            return rf"{self.func(part.func)}\left({body}\right)"
+        return body
+
+    def parts(self, parts) -> str:
+        out = []
+        for p in parts:
+            text = self.part(p)
+            out.append(text)
+        return " ".join(out)
+
+    def partial(self, top, bottom) -> str:
+        return rf"\frac{{\partial {self.tex(top)}}}{{\partial {self.tex(bottom)}}}"
+
+    def chain(self, factors) -> str:
+        return r" \cdot ".join(self.partial(f.top, f.bottom) for f in factors)
+
+    def rows(self, line: Line, arrow: bool = False) -> list[str]:
+        """The equations of one line: symbolic first, then the numbers of each example."""
+        eq = r"\leftarrow" if arrow else "="
+        head = self.tex(line.lhs)
+        chain = f" = {self.chain(line.factors)}" if line.factors else ""
+        formula = f" = {self.tex(line.formula)}" if line.formula is not None else ""
+        if len(line.numbers) == 1:
+            return [f"{head}{chain}{formula} {eq} {self.tex(line.numbers[0])} = {self.num(line.values[0])}"]
+        rows = [f"{head}{chain}{formula}"]
+        for label, numbers, value in zip(line.labels, line.numbers, line.values):
+            rows.append(f"{self.tex(label)} = {self.tex(numbers)} = {self.num(value)}")
+        return rows
+
+    def name_of(self, name: str, layer: int | None) -> str:
+        return self.notation.matrix(name, layer)
+
+    def column(self, arr) -> np.ndarray:
+        return np.asarray(arr)[:, None]
+
+    def tex_product(self, *factors) -> str:
+        return self.tex(sp.Mul(*factors, evaluate=False))
+
+    @property
+    def hand_derivatives(self) -> dict[str, str]:
+        """g'(z) as a hand solution writes it, for the activations where that differs from g'."""
+        return {name: self.tex(act.hand_derivative) for name, act in ACTIVATIONS.items()
+                if name in ("sigmoid", "tanh", "relu", "leaky_relu")}
+
+    def given_inputs(self, values) -> str:
+        shown = ["x = " + self.matrix(values["x"].T, given=True)]
+        if "y" in values:
+            shown.append("y = " + self.matrix(values["y"].T, given=True))
+        return r",\qquad ".join(shown)
+
+    def given_layer(self, values, l: int, layer, bias: bool) -> str:
+        parts = [f"{self.name_of('W', l)} = {self.matrix(values[f'W{l}'], given=True)}"]
+        if bias:
+            parts.append(f"{self.name_of('b', l)} = {self.matrix(values[f'b{l}'][:, None], given=True)}")
+        act = f"g^{{[{l}]}} = {self.func(layer.activation)}"
+        if layer.activation == "leaky_relu":
+            act += rf",\ lpha = {self.num(layer.alpha, given=True)}"
+        return r",\qquad ".join(parts + [act])
+
+    def derivative_of_loss(self, rule) -> str:
+        return (r"\frac{\partial \ell}{\partial \hat{y}} = \frac{\partial}{\partial \hat{y}}\left["
+                + self.tex(rule.loss) + r"\right] = " + self.tex(rule.dloss))
+
+    def derivative_of_activation(self, rule, activation: str) -> str:
+        derived, hand = self.tex(rule.dact_derived), self.tex(rule.dact)
+        text = (r"\frac{\partial \hat{y}}{\partial z} = " + self.func(activation) + "'(z) = " + derived)
+        return text + (" = " + hand if hand != derived else "")
+
+    def simplified_product(self, rule) -> str:
+        return (r"\frac{\partial \ell}{\partial z} = \left(" + self.tex(rule.dloss) + r"\right) \cdot "
+                + self.tex(rule.dact) + " = " + self.tex(rule.simplified))
