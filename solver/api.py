@@ -5,7 +5,7 @@ import dataclasses
 import difflib
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import ProblemError, UsageError
 from .kinds.network import solve_network_question
 from .model import Problem, Question
 from .problem import read_problem
@@ -47,6 +47,12 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
     problem = load_problem(path, settings)
     solved = []
     for q in problem.questions:
-        steps, derivation, _ = solve_network_question(q)
+        try:
+            steps, derivation, _ = solve_network_question(q)
+        except ArithmeticError as exc:
+            line, col, field = q.where
+            raise ProblemError(problem.file, line, col, field or q.id,
+                               f"cannot be worked out: {exc}. An output that rounds to exactly 0 or 1 "
+                               "breaks a log loss: use smaller weights, more decimals or carry: exact") from None
         solved.append(QuestionSolution(q, tuple(steps), derivation))
     return Solution(problem, tuple(solved))

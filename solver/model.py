@@ -66,6 +66,7 @@ class Question:
     learning_rate: float | None = None
     update: tuple[str, ...] = ("weights", "biases")
     display: Display = field(default_factory=Display)
+    where: tuple[int, int, str] = (1, 1, "")   # line, column and field path of the question in its file
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,7 @@ from .activations import ACTIVATIONS
 from .errors import ProblemError
 from .losses import LOSSES, REDUCTIONS
 from .model import Data, Display, Layer, Network, Problem, Question
-from .yamlsource import Path_, Source
+from .yamlsource import Path_, Source, dotted
 
 KINDS = ("forward", "backprop")
 LATER_KINDS = ("params", "loss", "train", "perceptron", "graph")
@@ -26,6 +26,17 @@ QUESTION_KEYS = ("id", "title", "kind", "network", "data", "loss", "reduction", 
 NETWORK_KEYS = ("inputs", "layout", "layers", "init", "bias")
 LAYER_KEYS = ("units", "activation", "weights", "biases", "alpha")
 MAX_PARAMETERS = 1000
+# Names other courses and libraries use, and what they are called here.
+LOSS_ALIASES = {
+    "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
+    "crossentropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
+    "binary_crossentropy": "bce", "binary_cross_entropy": "bce", "log_loss": "bce", "logistic": "bce",
+    "categorical_crossentropy": "cce", "categorical_cross_entropy": "cce",
+    "sparse_categorical_crossentropy": "sparse_cce", "mean_squared_error": "mse", "l2": "mse",
+    "squared_error": "mse", "mean_absolute_error": "mae", "l1": "mae",
+}
+ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear", "heaviside": "step",
+                      "leaky": "leaky_relu", "lrelu": "leaky_relu", "leakyrelu": "leaky_relu"}
 MAX_EXAMPLES = 16
 MAX_LAYERS = 8
 
@@ -58,15 +69,19 @@ class Reader:
                                 f" (allowed here: {one_of(allowed)})")
         return value
 
-    def number(self, value: Any, path: Path_, *, positive=False, nonnegative=False) -> float:
+    def number(self, value: Any, path: Path_, *, positive=False, nonnegative=False, hint="") -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, str) and path in self.src.quoted and _is_number(value):
                 raise self.fail(path, f"the string {value!r} where a number belongs: remove the quotes")
+            if isinstance(value, bool):
+                raise self.fail(path, f"expected a number, got {describe(value)} "
+                                "(YAML reads true/false, yes/no and on/off as booleans)")
             raise self.fail(path, f"expected a number, got {describe(value)}")
+        hint = f" ({hint})" if hint else ""
         if positive and value <= 0:
-            raise self.fail(path, f"must be positive, got {value}")
+            raise self.fail(path, f"must be positive, got {value}{hint}")
         if nonnegative and value < 0:
-            raise self.fail(path, f"must not be negative, got {value}")
+            raise self.fail(path, f"must not be negative, got {value}{hint}")
         if abs(value) > 1e6:
             raise self.fail(path, f"{value} is too large for a worked solution (at most 1e6 in size)")
         return float(value)
@@ -81,11 +96,14 @@ class Reader:
             raise self.fail(path, f"must be from {lo} to {hi}, got {value}")
         return value
 
-    def choice(self, value: Any, path: Path_, choices, later=()) -> str:
+    def choice(self, value: Any, path: Path_, choices, later=(), aliases=None) -> str:
         if not isinstance(value, str):
             raise self.fail(path, f"expected one of {one_of(choices)}, got {describe(value)}")
         if value in later:
             raise self.fail(path, f"{value!r} is not supported by this version yet; use one of {one_of(choices)}")
+        if aliases and value not in choices and value.lower() in aliases:
+            raise self.fail(path, f"unknown value {value!r}: here it is called {aliases[value.lower()]}"
+                            f" (one of {one_of(choices)})")
         if value not in choices:
             raise self.fail(path, f"unknown value {value!r}{suggest(value, choices)} (one of {one_of(choices)})")
         return value
@@ -122,8 +140,8 @@ class Reader:
         width = len(rows[0])
         for i, row in enumerate(rows):
             if len(row) != width:
-                raise self.fail(path + (i,), f"row {i + 1} has {len(row)} numbers but row 1 has {width}: "
-                                "every row needs the same length")
+                raise self.fail(path + (i,), f"row {i + 1} has {_count(len(row), 'number')} but row 1 has "
+                                f"{width}: every row needs the same length")
         return np.array(rows)
 
 
@@ -140,6 +158,10 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return repr(value)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _is_number(text: str) -> bool:
@@ -160,7 +182,8 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
         defaults = _display(r, root, (), Display())
         items = root["questions"]
         if not isinstance(items, list) or not items:
-            raise r.fail(("questions",), f"expected a list of questions, got {describe(items)}")
+            hint = ": start each question with '- ' (- id: q1, kind: ...)" if isinstance(items, dict) else ""
+            raise r.fail(("questions",), f"expected a list of questions, got {describe(items)}{hint}")
         questions = [_question(r, q, ("questions", i), defaults, i) for i, q in enumerate(items)]
     else:
         r.mapping(root, (), QUESTION_KEYS + ("questions",))
@@ -168,7 +191,8 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
         if q.id in seen:
-            raise r.fail(("questions", i, "id"), f"id {q.id!r} is used twice (also by question {seen[q.id] + 1})")
+            raise r.fail(("questions", i, "id"), f"id {q.id!r} is used twice (also by question {seen[q.id] + 1}): "
+                         "give each question its own id")
         seen[q.id] = i
     title = r.text(root["title"], ("title",)) if root.get("title") is not None else None
     return Problem(src.file, title, tuple(questions))
@@ -199,13 +223,15 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, index: int) 
         if needed not in node:
             raise r.fail(path, f"{needed}: missing; a {kind} question needs a network and data")
     network = _network(r, node["network"], path + ("network",))
-    loss = r.choice(node["loss"], path + ("loss",), tuple(LOSSES)) if "loss" in node else None
+    loss = r.choice(node["loss"], path + ("loss",), tuple(LOSSES), aliases=LOSS_ALIASES) \
+        if "loss" in node else None
     reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), tuple(REDUCTIONS))
     huber_delta = r.number(node["huber_delta"], path + ("huber_delta",), positive=True) \
         if "huber_delta" in node else 1.0
     learning_rate = None
     if "learning_rate" in node:
-        learning_rate = r.number(node["learning_rate"], path + ("learning_rate",), positive=True)
+        learning_rate = r.number(node["learning_rate"], path + ("learning_rate",), positive=True,
+                                 hint="a step size such as 0.1; descent already subtracts the gradient")
     update = ("weights", "biases")
     if "update" in node:
         update = _update(r, node["update"], path + ("update",))
@@ -218,8 +244,9 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, index: int) 
         raise r.fail(path + ("data",), "y: missing; a loss needs targets y")
     if loss is not None:
         _check_loss_fits(r, path, network, loss)
+    line, col = r.src.where(path)
     return Question(qid, kind, title, network, data, loss, reduction, huber_delta, learning_rate,
-                    update, display)
+                    update, display, (line, col, dotted(path)))
 
 
 def _update(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
@@ -240,8 +267,10 @@ def _network(r: Reader, node: Any, path: Path_) -> Network:
         names = tuple(r.text(v, path + ("inputs", i), 30) for i, v in enumerate(inputs))
         if not names:
             raise r.fail(path + ("inputs",), "needs at least one input")
-        if len(set(names)) != len(names):
-            raise r.fail(path + ("inputs",), "input names must differ from each other")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise r.fail(path + ("inputs", i), f"input name {name!r} is given twice: "
+                             "give each input its own name")
     else:
         count = r.integer(inputs, path + ("inputs",), 1, 1000)
         names = tuple(f"x{i + 1}" for i in range(count))
@@ -279,13 +308,15 @@ def _layer(r: Reader, node: dict, path: Path_, n_in: int, layout: str, bias: boo
     units = int(node["units"])
     if "activation" not in node:
         raise r.fail(path, f"activation: missing; one of {one_of(ACTIVATIONS)}")
-    activation = r.choice(node["activation"], path + ("activation",), tuple(ACTIVATIONS))
+    activation = r.choice(node["activation"], path + ("activation",), tuple(ACTIVATIONS),
+                          aliases=ACTIVATION_ALIASES)
     if activation == "softmax" and units == 1:
         raise r.fail(path + ("activation",), "softmax over one unit is always 1; use sigmoid for one output")
     alpha = 0.01
     if "alpha" in node:
         if activation != "leaky_relu":
-            raise r.fail(path + ("alpha",), "alpha is the slope of leaky_relu; this layer is " + activation)
+            raise r.fail(path + ("alpha",), f"alpha is the slope of leaky_relu, but this layer is {activation}: "
+                         "remove alpha or use activation: leaky_relu")
         alpha = r.number(node["alpha"], path + ("alpha",), nonnegative=True)
     if "weights" in node:
         weights = _weights(r, node["weights"], path + ("weights",), units, n_in, layout)
@@ -330,7 +361,9 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
     x = r.matrix(node["x"], path + ("x",))
     n_in = len(net.input_names)
     if x.shape[1] != n_in:
-        raise r.fail(path + ("x",), f"each example needs {n_in} inputs (network.inputs), got {x.shape[1]}")
+        flat = x.shape[0] == 1 and x.shape[1] % n_in == 0 and not any(isinstance(v, list) for v in node["x"])
+        hint = "; a flat list is one example: write several examples one row each, [[..], [..]]" if flat else ""
+        raise r.fail(path + ("x",), f"each example needs {n_in} inputs (network.inputs), got {x.shape[1]}{hint}")
     if x.shape[0] > MAX_EXAMPLES:
         raise r.fail(path + ("x",), f"{x.shape[0]} examples; a worked solution takes at most {MAX_EXAMPLES}")
     n, outputs = x.shape[0], net.layers[-1].units
@@ -342,12 +375,23 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
         labels = _labels(r, node["y"], path + ("y",), n, outputs)
         return Data(x, np.eye(outputs)[labels], labels)
     y = r.matrix(node["y"], path + ("y",))
-    if y.shape[0] == 1 and n > 1 and outputs == 1 and y.shape[1] == n:
+    nested = any(isinstance(v, list) for v in node["y"])
+    transposed = y.shape[0] == 1 and n > 1 and outputs == 1 and y.shape[1] == n
+    if transposed:
         y = y.T  # a flat list of one target per example
     if y.shape != (n, outputs):
         raise r.fail(path + ("y",), f"expected {n} row(s) of {outputs} target(s) (examples x outputs), "
                      f"got {y.shape[0]} x {y.shape[1]}")
-    _check_targets(r, y, path + ("y",), loss)
+
+    def at(e: int, o: int | None = None) -> Path_:
+        """The path of target (example e, output o) as the file wrote it."""
+        if nested:
+            return path + ("y", e) + (() if o is None else (o,))
+        if transposed:
+            return path + ("y", e)
+        return path + ("y",) if o is None else path + ("y", o)
+
+    _check_targets(r, y, at, loss)
     return Data(x, y)
 
 
@@ -356,22 +400,34 @@ def _labels(r: Reader, value: Any, path: Path_, n: int, outputs: int) -> np.ndar
     flat = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in flat]
     if len(flat) != n:
         raise r.fail(path, f"sparse_cce takes one class index per example: expected {n}, got {len(flat)}")
-    labels = [r.integer(v, path + (i,), 0, outputs - 1) for i, v in enumerate(flat)]
+    labels = []
+    for i, v in enumerate(flat):
+        where = path + (i,) if isinstance(value, list) else path
+        whole = isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
+        if not whole or not 0 <= v < outputs:
+            raise r.fail(where, f"a class index for {outputs} classes (the output units) is a whole number "
+                         f"from 0 to {outputs - 1}, counting from 0; got {describe(v)}")
+        labels.append(int(v))
     return np.array(labels, dtype=int)
 
 
-def _check_targets(r: Reader, y: np.ndarray, path: Path_, loss: str | None) -> None:
+def _check_targets(r: Reader, y: np.ndarray, at, loss: str | None) -> None:
+    """`at(e, o)` is the path of target (example e, output o); `at(e)` that of example e's row."""
     if loss is None:
         return
     targets = LOSSES[loss].targets
-    if targets == "unit" and ((y < 0) | (y > 1)).any():
-        raise r.fail(path, f"{loss} needs targets between 0 and 1")
-    if targets == "pm1" and not np.isin(y, (-1.0, 1.0)).all():
-        raise r.fail(path, "hinge needs targets -1 or +1 (write 0/1 labels as -1/+1)")
+    if targets == "unit":
+        for e, o in np.argwhere((y < 0) | (y > 1)).tolist():
+            raise r.fail(at(e, o), f"{loss} needs targets between 0 and 1, got {y[e, o]:g}: "
+                         "use 0/1 class labels (or probabilities)")
+    if targets == "pm1":
+        for e, o in np.argwhere(~np.isin(y, (-1.0, 1.0))).tolist():
+            raise r.fail(at(e, o), f"hinge needs targets -1 or +1, got {y[e, o]:g}: write 0/1 labels as -1/+1")
     if targets == "onehot":
-        if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0):
-            raise r.fail(path, "cce needs each row of targets to be one-hot (or to sum to 1); "
-                         "for class indices use loss: sparse_cce")
+        for e, row in enumerate(y):
+            if (row < 0).any() or not np.isclose(row.sum(), 1.0):
+                raise r.fail(at(e), f"cce needs each row of targets to be one-hot (or to sum to 1), but this one "
+                             f"sums to {row.sum():g}; for class indices use loss: sparse_cce")
 
 
 def _check_loss_fits(r: Reader, path: Path_, net: Network, loss: str) -> None:

@@ -113,8 +113,8 @@ def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ProblemError:
             and exc.context_mark.line != exc.problem_mark.line:
         # e.g. an unclosed bracket: the mistake is where the context began, not where it was noticed.
         cm = exc.context_mark
-        what += f" ({exc.context} that began on line {cm.line + 1}, column {cm.column + 1}: is a bracket left open?)" \
-            if "flow" in exc.context else f" ({exc.context} that began on line {cm.line + 1}, column {cm.column + 1})"
+        what += f" ({exc.context} that began on line {cm.line + 1}, column {cm.column + 1}"
+        what += ": is a bracket left open?)" if "flow" in exc.context else ")"
     return ProblemError(name, line, col, "", f"YAML syntax: {what}")
 
 

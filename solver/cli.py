@@ -1,0 +1,81 @@
+"""The command line: parse, call the library, write the file, map errors to exit codes."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .settings import EXTENSIONS, FORMATS
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
+              help="markdown: the worked solution with $...$ math; latex: a complete document; "
+                   "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys.")
+@click.option("-o", "--output", help="Where to write; '-' for stdout. Default: output/<problem stem>.<ext>.")
+@click.option("--decimals", type=click.IntRange(0, 10), help="Digits shown after the point (file default 4).")
+@click.option("--carry", type=click.Choice(["rounded", "exact"]),
+              help="rounded: later steps use the rounded values shown, as by hand; exact: full precision.")
+@click.option("--notation", type=click.Choice(["layer"]), help="How quantities are written (layer: z^[l] = W^[l] a^[l-1] + b^[l]).")
+@click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
+@click.option("--max-params", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Refuse networks with more parameters than this (a worked solution shows every one).")
+def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation, question_id, max_params):
+    """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
+
+    \b
+    Examples:
+      solve problems/exam1.yaml                     # output/exam1.md
+      solve problems/exam1.yaml --format latex      # output/exam1.tex
+      solve problems/exam1.yaml --format pdf --carry exact
+      solve problems/exam1.yaml --format json -o -  # answer keys on stdout
+
+    Exit status: 0 on success, 2 on a bad problem file or bad options (the message
+    says FILE:LINE:COL: field: what is wrong), 3 on an internal error.
+    """
+    from .errors import CrossCheckError, SolveError
+
+    try:
+        data = _produce(problem, fmt, decimals, carry, notation, question_id, max_params)
+        _write(data, output, problem, fmt)
+    except SolveError as exc:
+        click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except CrossCheckError as exc:
+        click.echo(f"solve: internal error, the SymPy and NumPy computations disagree (please report "
+                   f"this with the problem file): {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+def _produce(problem, fmt, decimals, carry, notation, question_id, max_params) -> bytes:
+    from .api import solve
+    from .settings import Settings
+
+    settings = Settings(decimals=decimals, carry=carry, notation=notation, question=question_id,
+                        max_parameters=max_params)
+    solution = solve(problem, settings)
+    if fmt == "json":
+        return (json.dumps(solution.to_json(), indent=2) + "\n").encode()
+    if fmt == "pdf":
+        from .render.pdf import compile_pdf
+        pdf, _ = compile_pdf(solution.render("latex"))
+        return pdf
+    return solution.render(fmt).encode()
+
+
+def _write(data: bytes, output: str | None, problem: Path, fmt: str) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from .output import write_atomic
+
+    target = Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
+    write_atomic(target, data)
+    click.echo(f"wrote {target}", err=True)
