@@ -1,0 +1,22 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEMS = sorted((ROOT / "problems").glob("*.yaml"))
+
+
+def latex_engine_or_skip() -> str:
+    for name in ("pdflatex", "xelatex", "lualatex"):
+        if shutil.which(name):
+            return name
+    if os.environ.get("SOLVE_REQUIRE_LATEX") or os.environ.get("CI"):
+        pytest.fail("no LaTeX engine, but CI requires the LaTeX tests to run")
+    pytest.skip("no LaTeX engine installed")
+
+
+@pytest.fixture
+def latex_engine():
+    return latex_engine_or_skip()

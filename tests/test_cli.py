@@ -1,0 +1,109 @@
+"""The command line end to end, as a user runs it."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import PROBLEMS, ROOT, latex_engine_or_skip
+from solver.cli import main
+
+EXAM = str(ROOT / "problems" / "exam1.yaml")
+
+
+def run(*args, cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "solver", *args], cwd=cwd, capture_output=True, text=True,
+                          env=env)
+
+
+@pytest.mark.parametrize("fmt, ext", [("markdown", "md"), ("latex", "tex"), ("json", "json")])
+def test_default_output_path(tmp_path, fmt, ext):
+    result = run(EXAM, "--format", fmt, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "output" / f"exam1.{ext}"
+    assert out.exists() and out.stat().st_size > 0
+    assert f"wrote output/exam1.{ext}" in result.stderr
+
+
+def test_stdout_json_has_every_key():
+    result = run(EXAM, "--format", "json", "-o", "-")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [q["id"] for q in data["questions"]] == ["q1", "q2", "q3"]
+    q1 = data["questions"][0]["answers"]
+    for key in ["z1", "a1", "z2", "a2", "yhat", "loss", "delta1", "delta2", "dW1", "db1", "dW2", "db2",
+                "W1_new", "b1_new", "W2_new", "b2_new"]:
+        assert set(q1[key]) == {"value", "exact"}, key
+    q3 = data["questions"][2]["answers"]
+    assert "loss" not in q3 and "delta1" not in q3
+    assert len(q3["z1"]["value"]) == 2  # two examples, one row each
+
+
+def test_options_reach_the_solution():
+    result = run(EXAM, "--format", "json", "-o", "-", "--decimals", "2", "--carry", "exact", "--question", "q1")
+    data = json.loads(result.stdout)
+    assert [q["id"] for q in data["questions"]] == ["q1"]
+    assert data["questions"][0]["answers"]["a2"]["value"] == [0.52]
+
+
+def test_unknown_question_suggests():
+    result = CliRunner().invoke(main, [EXAM, "--question", "q11", "-o", "-"])
+    assert result.exit_code == 2
+    assert "did you mean 'q1'" in result.output
+
+
+def test_bad_option_value_is_usage_error():
+    result = CliRunner().invoke(main, [EXAM, "--format", "docx"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_help_lists_the_options():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for option in ["--format", "--output", "--decimals", "--carry", "--notation", "--question", "--max-params"]:
+        assert option in result.output
+
+
+def test_python_m_solver_is_the_same_command():
+    assert run("--help").stdout.startswith("Usage: solve")
+
+
+def test_bad_file_leaves_previous_output_untouched(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: backprop\nnetwork: {inputs: 2, layers: []}\ndata: {x: [1, 2], y: [1]}\n"
+                   "loss: mse\nlearning_rate: 0.1\n")
+    out = tmp_path / "out.md"
+    out.write_text("previous")
+    result = run(str(bad), "-o", str(out))
+    assert result.returncode == 2
+    assert out.read_text() == "previous"
+    assert result.stderr.startswith(f"{bad}:2:22: network.layers: expected a list of layers")
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob(".out.md.*"))
+
+
+def test_pdf_is_written(tmp_path):
+    latex_engine_or_skip()
+    out = tmp_path / "exam1.pdf"
+    result = run(EXAM, "--format", "pdf", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_pdf_without_engine_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no engine on PATH
+    result = CliRunner().invoke(main, [EXAM, "--format", "pdf", "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2
+    assert "apt-get install texlive" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.name)
+def test_every_shipped_problem_solves(problem, tmp_path):
+    for fmt in ("markdown", "latex", "json"):
+        result = run(str(problem), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"))
+        assert result.returncode == 0, result.stderr
