@@ -26,6 +26,11 @@ class Activation:
     kink: str | None = None                        # the convention at a point without derivative
     open_unit_interval: bool = False               # outputs stay strictly inside (0, 1)
     elementwise: bool = True
+    display: Callable[[sp.Expr], sp.Expr] | None = None   # how a hand solution writes g(z), if not `expr`
+
+
+# max(0, z) as written by hand: an inert function, so the order of its arguments stays put.
+HAND_MAX = sp.Function("max")
 
 
 def _sigmoid(z):
@@ -61,7 +66,8 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z, al: np.tanh(z), lambda z, a, al: 1.0 - a * a),
         Activation(
             "relu", _relu_expr, sp.Piecewise((1, Z > 0), (0, True)),
-            lambda z, al: np.maximum(z, 0.0), lambda z, a, al: (z > 0).astype(float), kink="relu"),
+            lambda z, al: np.maximum(z, 0.0), lambda z, a, al: (z > 0).astype(float), kink="relu",
+            display=lambda z: HAND_MAX(0, z)),
         Activation(
             "leaky_relu", lambda z: sp.Piecewise((z, z > 0), (ALPHA * z, True)),
             sp.Piecewise((1, Z > 0), (ALPHA, True)),

@@ -62,8 +62,7 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
                           lambda v, l=l: v[_prev(l)] @ v[f"W{l}"].T + v[f"b{l}"]))
         act = ACTIVATIONS[layer.activation]
         specs.append(Step(f"a{l}", StepKind.ACTIVATION, l, (f"z{l}",),
-                          lambda v, l=l, act=act, al=layer.alpha: act.forward(v[f"z{l}"], al),
-                          conventions=(act.kink,) if act.kink else ()))
+                          lambda v, l=l, act=act, al=layer.alpha: act.forward(v[f"z{l}"], al)))
     if with_loss:
         specs.append(Step("loss", StepKind.LOSS, None, (f"a{L}", "y"),
                           lambda v: numeric.total_loss(q.reduction, numeric.example_losses(
@@ -163,9 +162,10 @@ def at_example(expr: sp.Expr, e: int) -> sp.Expr:
     mapping = {}
     for s in expr.free_symbols:
         m = meaning(s)
-        if m and m.kind in ("x", "y", "z", "a", "delta"):
+        if m and m.kind in ("x", "y", "z", "a", "delta", "ell"):
             mapping[s] = sym(m.kind, m.layer, m.i, m.j, e)
-    return expr.xreplace(mapping)
+    with sp.evaluate(False):
+        return expr.xreplace(mapping)
 
 
 def _per_example_line(lhs, formula, env, n, L, values, factors=()):
@@ -198,8 +198,9 @@ def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict
                 formula = sp.Mul(sp.exp(zs[j]), sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1,
                                                        evaluate=False), evaluate=False)
             else:
-                formula = d.layers[l - 1].activation.xreplace(
-                    {derive.Z: sym("z", l, j + 1), derive.ALPHA: sp.Float(layer.alpha)})
+                act = ACTIVATIONS[layer.activation]
+                shape = act.display(derive.Z) if act.display else d.layers[l - 1].activation
+                formula = shape.xreplace({derive.Z: sym("z", l, j + 1), derive.ALPHA: sp.Float(layer.alpha)})
             lines.append(_per_example_line(sym("a", l, j + 1), formula, shown, n, L, value[:, j]))
         matrix = MatrixForm((Part("name", "a", l), Part("op", "="), Part("name", "z", l, func=layer.activation)),
                             (Part("numbers", array=shown[f"z{l}"].T, func=layer.activation),))

@@ -52,6 +52,11 @@ class ExamPrinter(LatexPrinter):
         bottom = self._print(expr.variables[0])
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
+    def _print_Function(self, expr, exp=None):
+        if expr.func.__name__ == "max":   # the hand-written max(0, z) of ReLU
+            return r"\max\left(" + ", ".join(self._print(a) for a in expr.args) + r"\right)"
+        return super()._print_Function(expr, exp)
+
     def _print_Exp1(self, expr):
         return "e"
 
