@@ -51,8 +51,9 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
             steps, derivation, _ = solve_network_question(q)
         except ArithmeticError as exc:
             line, col, field = q.where
+            hint = (" An output that rounds to exactly 0 or 1 breaks a log loss: use smaller weights, "
+                    "more decimals or carry: exact." if q.loss in ("bce", "cce", "sparse_cce") else "")
             raise ProblemError(problem.file, line, col, field or q.id,
-                               f"cannot be worked out: {exc}. An output that rounds to exactly 0 or 1 "
-                               "breaks a log loss: use smaller weights, more decimals or carry: exact") from None
+                               f"cannot be worked out: {exc}.{hint}") from None
         solved.append(QuestionSolution(q, tuple(steps), derivation))
     return Solution(problem, tuple(solved))

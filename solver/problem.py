@@ -363,8 +363,8 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
     if x.shape[1] != n_in:
         flat = x.shape[0] == 1 and x.shape[1] % n_in == 0 and not any(isinstance(v, list) for v in node["x"])
         hint = "; a flat list is one example: write several examples one row each, [[..], [..]]" if flat else ""
-        names = ", ".join(net.input_names) if n_in <= 10 else f"{n_in} inputs"
-        raise r.fail(path + ("x",), f"each example needs {_count(n_in, 'input')} (network.inputs: {names}), "
+        names = ": " + ", ".join(net.input_names) if n_in <= 10 else ""
+        raise r.fail(path + ("x",), f"each example needs {_count(n_in, 'input')} (network.inputs{names}), "
                      f"got {x.shape[1]}{hint}")
     if x.shape[0] > MAX_EXAMPLES:
         raise r.fail(path + ("x",), f"{x.shape[0]} examples; a worked solution takes at most {MAX_EXAMPLES}")

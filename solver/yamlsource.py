@@ -24,6 +24,7 @@ _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 # YAML 1.1 reads `1e-3` (no dot) as a string; instructors mean a number.
 _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_DECIMAL_INT = re.compile(r"^[-+]?\d+$")
 
 Path_ = tuple  # a path into the data: keys and list indices
 
@@ -96,7 +97,7 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise _syntax_error(name, exc) from None
     except yaml.YAMLError as exc:
         raise ProblemError(name, 1, 1, "", f"YAML syntax: {exc}") from None
-    if root is None:
+    if root is None or root.tag == _STD + "null":  # no document, or only `---`, `~` or `null`
         raise ProblemError(name, 1, 1, "", "is empty: a problem file needs at least a network and data")
     builder = _Builder(name)
     data = builder.build(root, (), 0)
@@ -180,8 +181,11 @@ class _Builder:
         if tag == _STD + "bool":
             return text.lower() in ("true", "yes", "on", "y")
         if tag == _STD + "int":
+            digits = text.replace("_", "")
+            if _DECIMAL_INT.match(digits):
+                return int(digits, 10)  # YAML 1.1 reads 010 as octal 8; instructors mean 10 (as YAML 1.2 does)
             try:
-                return int(text.replace("_", ""), 0)
+                return int(digits, 0)
             except ValueError:
                 return text
         if tag == _STD + "float" or (tag == _STD + "str" and _PLAIN_NUMBER.match(text)):

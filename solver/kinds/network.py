@@ -115,7 +115,7 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
 
 def _run(specs: list[Step], given: dict, decimals: int, carry: str) -> tuple[dict, dict]:
     exact, shown = dict(given), dict(given)
-    with np.errstate(all="raise"):
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         for s in specs:
             try:
                 exact[s.key] = np.asarray(s.recompute(exact), dtype=float)
