@@ -29,6 +29,16 @@ class Activation:
     display: Callable[[sp.Expr], sp.Expr] | None = None   # how a hand solution writes g(z), if not `expr`
 
 
+# A value this close to a kink (z = 0, y_hat = y, y y_hat = 1) is at the kink: float rounding
+# (0.1 + 0.2 - 0.3 = 5.6e-17) must not pick the branch, and every path decides the same way.
+KINK_TOLERANCE = 1e-9
+
+
+def snap(z: np.ndarray) -> np.ndarray:
+    """Rounding residues near 0 made exactly 0, so kinks follow their stated convention."""
+    return np.where(np.abs(z) < KINK_TOLERANCE, 0.0, z)
+
+
 # max(0, z) as written by hand: an inert function, so the order of its arguments stays put.
 HAND_MAX = sp.Function("max")
 

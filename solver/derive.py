@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .activations import ACTIVATIONS, softmax_expr
+from .activations import ACTIVATIONS, KINK_TOLERANCE, softmax_expr
 from .losses import LOSSES, REDUCTIONS
 from .model import Network
 from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, sym
@@ -65,6 +65,15 @@ class Derivation:
     db: tuple[tuple[Partial, ...], ...] = ()
 
 
+# Placeholders for the one term W a of a weighted sum z = sum_k W_k a_k + b: each local
+# derivative is derived once on this term and then instantiated for every weight.
+_W, _IN, _B = sp.symbols("W_generic a_generic b_generic", real=True)
+_TERM = _W * _IN + _B
+D_TERM_DW = sp.diff(_TERM, _W)     # dz/dW_jk = a_k
+D_TERM_DA = sp.diff(_TERM, _IN)    # dz/da_k = W_jk
+D_TERM_DB = sp.diff(_TERM, _B)     # dz/db_j = 1
+
+
 def a_sym(l: int, k: int) -> sp.Symbol:
     """The k-th input of layer l+1: x_k for the first layer, a^{[l]}_k after."""
     return sym("x", None, k) if l == 0 else sym("a", l, k)
@@ -76,7 +85,7 @@ def forward_forms(net: Network) -> tuple[LayerForm, ...]:
         n_in = layer.weights.shape[1]
         terms, zs = [], []
         for j in range(1, layer.units + 1):
-            t = [sym("W", l, j, k) * a_sym(l - 1, k) for k in range(1, n_in + 1)]
+            t = [sp.Mul(sym("W", l, j, k), a_sym(l - 1, k), evaluate=False) for k in range(1, n_in + 1)]
             if net.bias:
                 t.append(sym("b", l, j))
             terms.append(tuple(t))
@@ -128,13 +137,14 @@ def derive(net: Network, loss: str | None, reduction: str, with_backward: bool,
             row = []
             for k in range(1, n_in + 1):
                 w = sym("W", l, j, k)
-                # z_j is a sum; only its k-th term holds W_jk, so d z_j / d W_jk is that term's derivative.
-                local = sp.diff(form.terms[j - 1][k - 1], w)
+                # z_j is a sum; only its k-th term W_jk a_k holds W_jk, so dz_j/dW_jk is that term's
+                # derivative: derived once above (D_TERM_DW) and instantiated here.
+                local = D_TERM_DW.xreplace({_W: w, _IN: a_sym(l - 1, k)})
                 row.append(Partial(w, (Factor(loss_sym, z, d), Factor(z, w, local)), sp.Mul(d, local, evaluate=False)))
             rows.append(tuple(row))
             if net.bias:
                 b = sym("b", l, j)
-                local = sp.diff(form.terms[j - 1][-1], b)
+                local = D_TERM_DB
                 brow.append(Partial(b, (Factor(loss_sym, z, d), Factor(z, b, local)), sp.Mul(d, local, evaluate=False)))
         dW.append(tuple(rows))
         db.append(tuple(brow))
@@ -180,7 +190,7 @@ def _hidden_deltas(net: Network, layers: tuple[LayerForm, ...], l: int) -> tuple
     for j in units:
         terms = []
         for k in range(1, net.layers[l].units + 1):
-            local = sp.diff(above.terms[k - 1][j - 1], sym("a", l, j))   # = W^{[l+1]}_{kj}
+            local = D_TERM_DA.xreplace({_W: sym("W", l + 1, k, j), _IN: sym("a", l, j)})   # W^{[l+1]}_{kj}
             terms.append(sp.Mul(local, sym("delta", l + 1, k), evaluate=False))
         back.append(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0])
     result = []
@@ -226,7 +236,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
         env.update({sym("x", None, k + 1): sp.Float(float(v)) for k, v in enumerate(x[e])})
         z_e, a_e = [], []
         for l, (layer, form) in enumerate(zip(net.layers, d.layers), start=1):
-            z_vals = [zj.xreplace(env) for zj in form.z]
+            z_vals = [_snap(zj.xreplace(env)) for zj in form.z]
             if layer.activation == "softmax":
                 a_vals = [softmax_expr(z_vals, i) for i in range(layer.units)]
             else:
@@ -251,8 +261,9 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
             delta_e: list[list] = [None] * len(net.layers)
             for l in range(len(net.layers), 0, -1):
                 vals = []
+                at = _at_loss_kink(env, loss, len(net.layers), net.layers[-1].units) if l == len(net.layers) else env
                 for part in d.deltas[l - 1]:
-                    v = part.formula.xreplace(env)
+                    v = part.formula.xreplace(at)
                     vals.append(v)
                 for j, v in enumerate(vals):
                     env[sym("delta", l, j + 1)] = v
@@ -270,3 +281,21 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
                        for row in d.dW[l]])
             db.append([m * sp.Add(*[p.formula.xreplace(env) for env in envs]) for p in d.db[l]])
     return SymbolicValues(zs, acts, ells, total_loss, deltas, dW, db)
+
+
+def _snap(value: sp.Expr) -> sp.Expr:
+    """As `activations.snap`: a rounding residue next to a kink is the kink."""
+    return sp.Float(0) if abs(value) < KINK_TOLERANCE else value
+
+
+def _at_loss_kink(env: dict, loss: str, L: int, outputs: int) -> dict:
+    """The values for the output deltas, with y_hat moved onto a loss kink it is within a residue of."""
+    if loss not in ("mae", "hinge"):
+        return env
+    at = dict(env)
+    for j in range(1, outputs + 1):
+        a, y = env[sym("a", L, j)], env[sym("y", None, j)]
+        gap = a - y if loss == "mae" else 1 - y * a
+        if abs(gap) < KINK_TOLERANCE:
+            at[sym("a", L, j)] = y   # for hinge, y = +-1 so y y = 1
+    return at

@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from .activations import snap
 from .symbols import DELTA, Y, YHAT
 
 
@@ -43,7 +44,7 @@ LOSSES: dict[str, Loss] = {
     l.name: l
     for l in [
         Loss("mse", _R**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y), "real"),
-        Loss("mae", sp.Abs(_R), lambda y, yh, d: np.abs(y - yh), lambda y, yh, d: np.sign(yh - y),
+        Loss("mae", sp.Abs(_R), lambda y, yh, d: np.abs(y - yh), lambda y, yh, d: np.sign(snap(yh - y)),
              "real", kink="mae"),
         Loss("huber",
              sp.Piecewise((_R**2 / 2, sp.Abs(_R) <= DELTA), (DELTA * sp.Abs(_R) - DELTA**2 / 2, True)),
@@ -57,7 +58,7 @@ LOSSES: dict[str, Loss] = {
              lambda y, yh, d: -y / yh, "index", needs_unit_interval=True),
         Loss("hinge", sp.Piecewise((1 - Y * YHAT, Y * YHAT < 1), (0, True)),
              lambda y, yh, d: np.maximum(0.0, 1.0 - y * yh),
-             lambda y, yh, d: np.where(y * yh < 1, -y, 0.0), "pm1", kink="hinge"),
+             lambda y, yh, d: np.where(snap(1 - y * yh) > 0, -y, 0.0), "pm1", kink="hinge"),
     ]
 }
 

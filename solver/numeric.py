@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, softmax_jacobian
+from .activations import ACTIVATIONS, snap, softmax_jacobian
 from .losses import LOSSES, REDUCTIONS
 from .model import Network
 
@@ -32,7 +32,7 @@ class Backward:
 def forward(net: Network, x: np.ndarray) -> Forward:
     a_prev, zs, acts = x, [], [x]
     for layer in net.layers:
-        z = a_prev @ layer.weights.T + layer.biases
+        z = snap(a_prev @ layer.weights.T + layer.biases)
         a = ACTIVATIONS[layer.activation].forward(z, layer.alpha)
         zs.append(z)
         acts.append(a)

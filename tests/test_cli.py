@@ -107,3 +107,23 @@ def test_every_shipped_problem_solves(problem, tmp_path):
     for fmt in ("markdown", "latex", "json"):
         result = run(str(problem), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"))
         assert result.returncode == 0, result.stderr
+
+
+def test_a_kink_hit_through_float_rounding_solves(tmp_path):
+    """1.2*1.3 + 0.4*1.6 + 2.0*(-1.3) + 0.4 = 0 exactly on paper; ReLU'(0) = 0 must be used, no crash."""
+    problem = tmp_path / "kink.yaml"
+    problem.write_text("""kind: backprop
+network:
+  inputs: 3
+  layers:
+    - {units: 1, activation: relu, weights: [[1.2, 0.4, 2.0]], biases: [0.4]}
+    - {units: 1, activation: linear, weights: [[0.5]], biases: [0.1]}
+data: {x: [1.3, 1.6, -1.3], y: [1]}
+loss: mse
+learning_rate: 0.1
+""")
+    result = run(str(problem), "--format", "json", "-o", "-")
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout)["questions"][0]["answers"]
+    assert answers["z1"]["exact"] == [0.0]
+    assert answers["dW1"]["exact"] == [[0.0, 0.0, 0.0]]

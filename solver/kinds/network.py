@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from .. import derive, numeric
-from ..activations import ACTIVATIONS, softmax_jacobian
+from ..activations import ACTIVATIONS, snap, softmax_jacobian
 from ..crosscheck import cross_check
 from ..losses import LOSSES, REDUCTIONS
 from ..model import Question
@@ -59,7 +59,7 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
     specs: list[Step] = []
     for l, layer in enumerate(net.layers, start=1):
         specs.append(Step(f"z{l}", StepKind.LINEAR, l, (f"W{l}", f"b{l}", _prev(l)),
-                          lambda v, l=l: v[_prev(l)] @ v[f"W{l}"].T + v[f"b{l}"]))
+                          lambda v, l=l: snap(v[_prev(l)] @ v[f"W{l}"].T + v[f"b{l}"])))
         act = ACTIVATIONS[layer.activation]
         specs.append(Step(f"a{l}", StepKind.ACTIVATION, l, (f"z{l}",),
                           lambda v, l=l, act=act, al=layer.alpha: act.forward(v[f"z{l}"], al)))
@@ -146,6 +146,24 @@ def _lookup(env: Mapping[str, np.ndarray], s: sp.Symbol, example: int, L: int) -
     return None
 
 
+def replace_unevaluated(expr: sp.Expr, mapping: dict) -> sp.Expr:
+    """`xreplace` that leaves the result unevaluated, in the order it was written.
+
+    (SymPy's `evaluate(False)` context would do the same but empties SymPy's cache on
+    every entry and exit, which costs more than the replacement itself.)"""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [replace_unevaluated(a, mapping) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:   # node types without an `evaluate` switch (conditions, pairs)
+        return expr.func(*args)
+
+
 def put_numbers(expr: sp.Expr, env, example: int, L: int) -> sp.Expr:
     """The expression with every known symbol replaced by its number, left unevaluated."""
     mapping = {}
@@ -153,8 +171,7 @@ def put_numbers(expr: sp.Expr, env, example: int, L: int) -> sp.Expr:
         v = _lookup(env, s, example, L)
         if v is not None:
             mapping[s] = sp.Float(float(v))
-    with sp.evaluate(False):
-        return expr.xreplace(mapping)
+    return replace_unevaluated(expr, mapping)
 
 
 def at_example(expr: sp.Expr, e: int) -> sp.Expr:
@@ -164,8 +181,7 @@ def at_example(expr: sp.Expr, e: int) -> sp.Expr:
         m = meaning(s)
         if m and m.kind in ("x", "y", "z", "a", "delta", "ell"):
             mapping[s] = sym(m.kind, m.layer, m.i, m.j, e)
-    with sp.evaluate(False):
-        return expr.xreplace(mapping)
+    return replace_unevaluated(expr, mapping)
 
 
 def _per_example_line(lhs, formula, env, n, L, values, factors=()):

@@ -1,0 +1,196 @@
+"""The activation table: the SymPy forms, the hand derivatives and the NumPy code agree."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from solver.activations import ACTIVATIONS, _softmax, softmax_expr, softmax_jacobian
+from solver.symbols import A, ALPHA, Z
+
+ELEMENTWISE = [name for name, act in ACTIVATIONS.items() if act.elementwise]
+# Away from every kink (z = 0), on both sides of it, small and large.
+POINTS = [-3.1, -1.25, -0.4, -0.05, 0.07, 0.3, 1.6, 4.2]
+ALPHAS = [0.01, 0.2]
+H = 1e-6
+
+
+def test_the_table_has_the_documented_activations():
+    assert set(ACTIVATIONS) == {"linear", "sigmoid", "tanh", "relu", "leaky_relu", "step", "softmax"}
+    assert [n for n, a in ACTIVATIONS.items() if not a.elementwise] == ["softmax"]
+
+
+def _sympy_value(expr: sp.Expr, z: float, alpha: float) -> float:
+    return float(expr.xreplace({Z: sp.Float(z), ALPHA: sp.Float(alpha)}))
+
+
+def _hand_in_z(name: str) -> sp.Expr:
+    """The hand derivative with the output a replaced by g(z): a function of z alone."""
+    act = ACTIVATIONS[name]
+    return act.hand_derivative.xreplace({A: act.expr(Z)})
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("alpha", ALPHAS)
+@pytest.mark.parametrize("z", POINTS)
+def test_hand_derivative_equals_sympy_diff(name, alpha, z):
+    act = ACTIVATIONS[name]
+    derived = sp.diff(act.expr(Z), Z)
+    assert _sympy_value(_hand_in_z(name), z, alpha) == pytest.approx(_sympy_value(derived, z, alpha),
+                                                                      rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", ["linear", "sigmoid", "tanh"])
+def test_smooth_hand_derivative_simplifies_to_sympy_diff(name):
+    act = ACTIVATIONS[name]
+    assert sp.simplify(_hand_in_z(name) - sp.diff(act.expr(Z), Z)) == 0
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("alpha", ALPHAS)
+def test_numpy_forward_matches_sympy_expr(name, alpha):
+    act = ACTIVATIONS[name]
+    z = np.array(POINTS + [0.0])
+    expected = [_sympy_value(act.expr(Z), v, alpha) for v in z]
+    np.testing.assert_allclose(act.forward(z, alpha), expected, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("alpha", ALPHAS)
+def test_numpy_derivative_matches_sympy_diff(name, alpha):
+    act = ACTIVATIONS[name]
+    z = np.array(POINTS)
+    a = act.forward(z, alpha)
+    derived = sp.diff(act.expr(Z), Z)
+    expected = [_sympy_value(derived, v, alpha) for v in z]
+    np.testing.assert_allclose(act.derivative(z, a, alpha), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("alpha", ALPHAS)
+def test_numpy_derivative_matches_finite_differences(name, alpha):
+    act = ACTIVATIONS[name]
+    z = np.array(POINTS)
+    fd = (act.forward(z + H, alpha) - act.forward(z - H, alpha)) / (2 * H)
+    np.testing.assert_allclose(act.derivative(z, act.forward(z, alpha), alpha), fd, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_numpy_forward_works_on_examples_by_units(name):
+    act = ACTIVATIONS[name]
+    z = np.array([[-1.5, 0.2, 3.0], [0.7, -0.1, -2.2]])
+    np.testing.assert_array_equal(act.forward(z, 0.1), act.forward(z.ravel(), 0.1).reshape(z.shape))
+    assert act.derivative(z, act.forward(z, 0.1), 0.1).shape == z.shape
+
+
+# ------------------------------------------------------------------ kinks and conventions
+
+@pytest.mark.parametrize("name, alpha, value, slope", [
+    ("relu", 0.01, 0.0, 0.0),
+    ("leaky_relu", 0.01, 0.0, 0.01),
+    ("leaky_relu", 0.3, 0.0, 0.3),
+    ("step", 0.01, 1.0, 0.0),      # step(0) = 1: the z >= 0 convention
+])
+def test_value_and_derivative_at_the_kink(name, alpha, value, slope):
+    act = ACTIVATIONS[name]
+    z = np.array([0.0])
+    a = act.forward(z, alpha)
+    assert a.tolist() == [value]
+    assert act.derivative(z, a, alpha).tolist() == [slope]
+    # the SymPy forms follow the same conventions
+    assert _sympy_value(act.expr(Z), 0.0, alpha) == value
+    assert _sympy_value(act.hand_derivative, 0.0, alpha) == slope
+    assert act.kink == name
+
+
+@pytest.mark.parametrize("z", [-5.0, -1e-9, 0.0, 1e-9, 5.0])
+def test_step_derivative_is_zero_everywhere(z):
+    act = ACTIVATIONS["step"]
+    arr = np.array([z])
+    assert act.derivative(arr, act.forward(arr, 0.01), 0.01).tolist() == [0.0]
+    assert sp.diff(act.expr(Z), Z).xreplace({Z: sp.Float(z)}) == 0
+
+
+@pytest.mark.parametrize("name", ["linear", "sigmoid", "tanh"])
+def test_smooth_activations_have_no_kink(name):
+    assert ACTIVATIONS[name].kink is None
+
+
+def test_sigmoid_is_stable_for_large_arguments():
+    z = np.array([-800.0, -40.0, 0.0, 40.0, 800.0])
+    with np.errstate(over="raise", invalid="raise"):
+        a = ACTIVATIONS["sigmoid"].forward(z, 0.01)
+    assert np.isfinite(a).all()
+    assert a[0] == 0.0 and a[2] == 0.5 and a[4] == 1.0
+    np.testing.assert_allclose(a[1], 1 / (1 + np.exp(40.0)), rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", [n for n, a in ACTIVATIONS.items() if a.open_unit_interval])
+def test_open_unit_interval_activations_stay_inside(name):
+    z = np.array([[-6.0, -0.5, 0.0, 0.5, 6.0]])
+    a = ACTIVATIONS[name].forward(z, 0.01)
+    assert ((a > 0) & (a < 1)).all()
+
+
+def test_open_unit_interval_flag_is_set_exactly_for_sigmoid_and_softmax():
+    assert {n for n, a in ACTIVATIONS.items() if a.open_unit_interval} == {"sigmoid", "softmax"}
+
+
+# ------------------------------------------------------------------ softmax
+
+SOFTMAX_ROWS = [
+    [0.3],                       # one unit: always 1
+    [0.5, -0.2],
+    [1.0, 2.0, 3.0],
+    [-0.4, 0.0, 0.9, -2.5],
+    [10.0, -10.0, 0.5],
+]
+
+
+def _softmax_fd_jacobian(z: np.ndarray) -> np.ndarray:
+    n = z.size
+    jac = np.empty((n, n))
+    for j in range(n):
+        step = np.zeros(n)
+        step[j] = H
+        jac[:, j] = (_softmax(z + step) - _softmax(z - step)) / (2 * H)
+    return jac
+
+
+@pytest.mark.parametrize("row", SOFTMAX_ROWS)
+def test_softmax_jacobian_matches_finite_differences(row):
+    z = np.array(row)
+    np.testing.assert_allclose(softmax_jacobian(_softmax(z)), _softmax_fd_jacobian(z), rtol=1e-6, atol=1e-9)
+
+
+def test_softmax_jacobian_is_per_example():
+    z = np.array([[0.5, -0.2, 0.1], [2.0, 1.0, -1.0]])
+    jac = softmax_jacobian(_softmax(z))
+    assert jac.shape == (2, 3, 3)
+    for e in range(2):
+        np.testing.assert_allclose(jac[e], _softmax_fd_jacobian(z[e]), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("row", SOFTMAX_ROWS)
+def test_softmax_jacobian_matches_sympy_diff(row):
+    zs = [sp.Symbol(f"z{i}", real=True) for i in range(len(row))]
+    at = {s: sp.Float(v) for s, v in zip(zs, row)}
+    expected = [[float(sp.diff(softmax_expr(zs, i), zs[j]).xreplace(at)) for j in range(len(row))]
+                for i in range(len(row))]
+    np.testing.assert_allclose(softmax_jacobian(_softmax(np.array(row))), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("row", SOFTMAX_ROWS)
+def test_softmax_expr_matches_numpy(row):
+    zs = [sp.Float(v) for v in row]
+    expected = [float(softmax_expr(zs, i)) for i in range(len(row))]
+    np.testing.assert_allclose(_softmax(np.array(row)), expected, rtol=1e-13)
+    np.testing.assert_allclose(ACTIVATIONS["softmax"].forward(np.array([row]), 0.01), [expected], rtol=1e-13)
+
+
+def test_softmax_rows_sum_to_one_and_are_shift_invariant():
+    z = np.array([[0.1, 0.2, -0.3], [700.0, 701.0, 699.0]])
+    a = _softmax(z)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(a[1], _softmax(z[1] - 700.0), rtol=1e-14)
+    assert np.isfinite(a).all()
