@@ -11,6 +11,7 @@ for the cross-check.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy as sp
 
@@ -95,6 +96,7 @@ def forward_forms(net: Network) -> tuple[LayerForm, ...]:
     return tuple(forms)
 
 
+@lru_cache(maxsize=None)
 def output_rule(loss: str, reduction: str, activation: str) -> OutputRule:
     """Derive d ell/d z for the output layer once, in generic symbols."""
     ell = sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr

@@ -184,10 +184,12 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
         if not isinstance(items, list) or not items:
             hint = ": start each question with '- ' (- id: q1, kind: ...)" if isinstance(items, dict) else ""
             raise r.fail(("questions",), f"expected a list of questions, got {describe(items)}{hint}")
-        questions = [_question(r, q, ("questions", i), defaults, i) for i, q in enumerate(items)]
+        taken = {str(q["id"]) for q in items if isinstance(q, dict) and "id" in q}
+        questions = [_question(r, q, ("questions", i), defaults, _default_id(i, taken))
+                     for i, q in enumerate(items)]
     else:
         r.mapping(root, (), QUESTION_KEYS + ("questions",))
-        questions = [_question(r, root, (), Display(), 0)]
+        questions = [_question(r, root, (), Display(), "q1")]
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
         if q.id in seen:
@@ -209,9 +211,18 @@ def _display(r: Reader, node: dict, path: Path_, base: Display) -> Display:
     return Display(decimals, carry, notation)
 
 
-def _question(r: Reader, node: Any, path: Path_, defaults: Display, index: int) -> Question:
+def _default_id(index: int, taken: set[str]) -> str:
+    """q1, q2, ... by position, skipping ids that other questions chose for themselves."""
+    n = index + 1
+    while f"q{n}" in taken:
+        n += 1
+    taken.add(f"q{n}")
+    return f"q{n}"
+
+
+def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: str) -> Question:
     node = r.mapping(node, path, QUESTION_KEYS)
-    qid = r.text(node["id"], path + ("id",), 40) if "id" in node else f"q{index + 1}"
+    qid = r.text(node["id"], path + ("id",), 40) if "id" in node else default_id
     if not qid.replace("_", "").replace("-", "").isalnum():
         raise r.fail(path + ("id",), f"{qid!r}: an id is letters, digits, - and _ only")
     if "kind" not in node:

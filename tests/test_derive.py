@@ -248,7 +248,6 @@ ROUNDED_ZERO_CASES = [
 ]
 
 
-
 @pytest.mark.parametrize("name, layers, y, loss", ROUNDED_ZERO_CASES, ids=[c[0] for c in ROUNDED_ZERO_CASES])
 def test_a_kink_reached_through_rounding_follows_the_convention_in_both_paths(name, layers, y, loss):
     net = Network(("x1", "x2", "x3"), tuple(layers))

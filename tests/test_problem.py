@@ -263,3 +263,17 @@ def test_exam1(qid, kind, sizes, names, loss, lr, x_shape, y_shape):
     assert q.data.x.shape == x_shape
     assert (None if q.data.y is None else q.data.y.shape) == y_shape
     assert q.display == Display(4, "rounded", "layer")
+
+
+@pytest.mark.parametrize("ids, expected", [
+    ([None, None, None], ["q1", "q2", "q3"]),
+    (["q2", None], ["q2", "q3"]),          # the default skips an id another question took
+    ([None, "q1"], ["q2", "q1"]),
+    (["intro", None], ["intro", "q2"]),
+])
+def test_default_ids_never_clash(ids, expected):
+    net = "{inputs: 1, layers: [{units: 1, activation: linear, weights: [[1]], biases: [0]}]}"
+    items = "".join(
+        f"  - {{{'id: ' + i + ', ' if i else ''}kind: forward, network: {net}, data: {{x: [1]}}}}\n" for i in ids)
+    problem = read("questions:\n" + items)
+    assert [q.id for q in problem.questions] == expected
