@@ -258,3 +258,27 @@ def test_a_kink_reached_through_rounding_follows_the_convention_in_both_paths(na
     # the convention: relu'(0) = 0 and sign(0) = 0, so nothing flows back through the kink
     assert float(vals.delta[0][0][0]) == 0.0
     assert back.delta[0][0, 0] == 0.0
+
+
+@pytest.mark.parametrize("activation, x, expected", [
+    ("step", [[-1.3, -1.6, 1.3]], 1.0),         # NumPy's raw sum is -1.1e-16: step(0) = 1 all the same
+    ("relu", [[-1.3, -1.6, 1.3]], 0.0),
+    ("leaky_relu", [[1.3, 1.6, -1.3]], 0.0),
+])
+def test_forward_values_at_a_kink_reached_through_rounding(activation, x, expected):
+    net = Network(("x1", "x2", "x3"), (Layer(1, activation, ROUNDED_ZERO_W, np.array([0.4 * np.sign(x[0][2])])),))
+    x = np.array(x)
+    d = derive.derive(net, None, "mean", False)
+    vals = derive.evaluate(net, d, x, None, None, "mean", 1.0)
+    fwd = numeric.forward(net, x)
+    assert float(vals.a[0][0][0]) == fwd.a[1][0, 0] == expected
+
+
+def test_hinge_margin_reached_through_rounding_is_the_margin():
+    # y_hat = 1.2*1.3 + 0.4*1.6 + 2.0*(-1.3) + 1.4 = 1 exactly, so y y_hat = 1: no gradient
+    net = Network(("x1", "x2", "x3"), (Layer(1, "linear", ROUNDED_ZERO_W, np.array([1.4])),))
+    y = np.array([[1.0]])
+    d = derive.derive(net, "hinge", "mean", True)
+    vals = derive.evaluate(net, d, ROUNDED_ZERO_X, y, "hinge", "mean", 1.0)
+    back = numeric.backward(net, numeric.forward(net, ROUNDED_ZERO_X), y, "hinge", "mean")
+    assert float(vals.delta[0][0][0]) == back.delta[0][0, 0] == 0.0

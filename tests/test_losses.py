@@ -40,7 +40,7 @@ def test_the_table_has_the_documented_losses():
     assert {n for n, l in LOSSES.items() if l.needs_unit_interval} == {"bce", "cce", "sparse_cce"}
 
 
-@pytest.mark.parametrize("name, y, yh, d", _cases())
+@pytest.mark.parametrize("name, y, yh, d", list(_cases()))
 def test_numpy_value_matches_sympy_expr(name, y, yh, d):
     loss = LOSSES[name]
     value = loss.value(np.array([[y]]), np.array([[yh]]), d)
@@ -48,14 +48,14 @@ def test_numpy_value_matches_sympy_expr(name, y, yh, d):
     assert value[0, 0] == pytest.approx(_at(loss.expr, y, yh, d), rel=1e-13, abs=1e-15)
 
 
-@pytest.mark.parametrize("name, y, yh, d", _cases())
+@pytest.mark.parametrize("name, y, yh, d", list(_cases()))
 def test_numpy_grad_matches_sympy_diff(name, y, yh, d):
     loss = LOSSES[name]
     grad = loss.grad(np.array([[y]]), np.array([[yh]]), d)[0, 0]
     assert grad == pytest.approx(_at(sp.diff(loss.expr, YHAT), y, yh, d), rel=1e-12, abs=1e-15)
 
 
-@pytest.mark.parametrize("name, y, yh, d", _cases())
+@pytest.mark.parametrize("name, y, yh, d", list(_cases()))
 def test_numpy_grad_matches_finite_differences(name, y, yh, d):
     loss = LOSSES[name]
     y_, up, down = np.array([[y]]), np.array([[yh + H]]), np.array([[yh - H]])
