@@ -260,13 +260,13 @@ def test_a_kink_reached_through_rounding_follows_the_convention_in_both_paths(na
     assert back.delta[0][0, 0] == 0.0
 
 
-@pytest.mark.parametrize("activation, x, expected", [
-    ("step", [[-1.3, -1.6, 1.3]], 1.0),         # NumPy's raw sum is -1.1e-16: step(0) = 1 all the same
-    ("relu", [[-1.3, -1.6, 1.3]], 0.0),
-    ("leaky_relu", [[1.3, 1.6, -1.3]], 0.0),
+@pytest.mark.parametrize("activation, x, b, expected", [
+    ("step", [[-1.3, -1.6, 1.3]], -0.4, 1.0),    # NumPy's raw sum is -1.1e-16: step(0) = 1 all the same
+    ("relu", [[-1.3, -1.6, 1.3]], -0.4, 0.0),
+    ("leaky_relu", [[1.3, 1.6, -1.3]], 0.4, 0.0),
 ])
-def test_forward_values_at_a_kink_reached_through_rounding(activation, x, expected):
-    net = Network(("x1", "x2", "x3"), (Layer(1, activation, ROUNDED_ZERO_W, np.array([0.4 * np.sign(x[0][2])])),))
+def test_forward_values_at_a_kink_reached_through_rounding(activation, x, b, expected):
+    net = Network(("x1", "x2", "x3"), (Layer(1, activation, ROUNDED_ZERO_W, np.array([b])),))
     x = np.array(x)
     d = derive.derive(net, None, "mean", False)
     vals = derive.evaluate(net, d, x, None, None, "mean", 1.0)
