@@ -165,7 +165,7 @@ def _rule_cases():
                 yield pytest.param(loss_name, act_name, reduction, id=f"{loss_name}-{act_name}-{reduction}")
 
 
-@pytest.mark.parametrize("loss, activation, reduction", _rule_cases())
+@pytest.mark.parametrize("loss, activation, reduction", list(_rule_cases()))
 def test_output_rule_is_the_derivative_of_the_loss_in_z(loss, activation, reduction):
     """delta = d/dz [factor * loss(y, g(z))], derived here directly, at several z."""
     rule = derive.output_rule(loss, reduction, activation)
