@@ -26,7 +26,6 @@ class Formatter:
         self.notation = notation
         self.decimals = decimals
         self.printer = ExamPrinter(notation, decimals)
-        self.given_printer = ExamPrinter(notation, None)   # given values exactly as written
 
     def tex(self, expr) -> str:
         return self.printer.doprint(expr)

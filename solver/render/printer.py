@@ -60,6 +60,3 @@ class ExamPrinter(LatexPrinter):
     def _print_Exp1(self, expr):
         return "e"
 
-
-def derivative(top: sp.Expr, bottom: sp.Expr) -> sp.Derivative:
-    return sp.Derivative(top, bottom, evaluate=False)
