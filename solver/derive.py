@@ -16,7 +16,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .activations import ACTIVATIONS, KINK_TOLERANCE, softmax_expr
-from .losses import LOSSES, REDUCTIONS
+from .losses import LOSSES, REDUCTIONS, example_loss_expr
 from .model import Network
 from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, sym
 
@@ -99,7 +99,7 @@ def forward_forms(net: Network) -> tuple[LayerForm, ...]:
 @lru_cache(maxsize=None)
 def output_rule(loss: str, reduction: str, activation: str) -> OutputRule:
     """Derive d ell/d z for the output layer once, in generic symbols."""
-    ell = sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr
+    ell = example_loss_expr(loss, reduction)
     dloss = sp.factor_terms(sp.diff(ell, YHAT))
     act = ACTIVATIONS[activation]
     if not act.elementwise:   # softmax: d ell/d z_j = sum_i d ell/d yhat_i * yhat_i (delta_ij - yhat_j)
@@ -252,7 +252,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
         zs.append(z_e)
         acts.append(a_e)
         if loss is not None and y is not None:
-            ell = sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr
+            ell = example_loss_expr(loss, reduction)
             total = sp.Integer(0)
             for j in range(net.layers[-1].units):
                 env[sym("y", None, j + 1)] = sp.Float(float(y[e, j]))

@@ -84,3 +84,8 @@ REDUCTIONS: dict[str, Reduction] = {
         Reduction("half_mean", Fraction(1, 2), True),
     ]
 }
+
+
+def example_loss_expr(loss: str, reduction: str) -> sp.Expr:
+    """The loss of one output element as it enters ell_e, with the reduction's 1/2 if any."""
+    return sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr

@@ -11,7 +11,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, snap, softmax_jacobian
 from .losses import LOSSES, REDUCTIONS
-from .model import Network
+from .model import Layer, Network
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +49,18 @@ def total_loss(reduction: str, losses: np.ndarray) -> float:
     return float(REDUCTIONS[reduction].batch_factor(len(losses))) * float(losses.sum())
 
 
+def output_grad(loss: str, reduction: str, y: np.ndarray, yhat: np.ndarray, huber_delta: float) -> np.ndarray:
+    """d ell_e / d yhat for each example (ell_e carries the reduction's 1/2, if any)."""
+    return float(REDUCTIONS[reduction].example_factor) * LOSSES[loss].grad(y, yhat, huber_delta)
+
+
+def through_activation(layer: Layer, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """delta = d ell/d z from d ell/d a: elementwise g'(z), or the softmax Jacobian."""
+    if layer.activation == "softmax":
+        return np.einsum("ei,eij->ej", grad_a, softmax_jacobian(a))
+    return grad_a * ACTIVATIONS[layer.activation].derivative(z, a, layer.alpha)
+
+
 def backward(net: Network, fwd: Forward, y: np.ndarray, loss: str, reduction: str,
              huber_delta: float = 1.0) -> Backward:
     red = REDUCTIONS[reduction]
@@ -56,17 +68,12 @@ def backward(net: Network, fwd: Forward, y: np.ndarray, loss: str, reduction: st
     yhat = fwd.a[-1]
     ells = example_losses(loss, reduction, y, yhat, huber_delta)
     # d ell_e / d a for the output layer, then back through each layer.
-    grad_a = float(red.example_factor) * LOSSES[loss].grad(y, yhat, huber_delta)
+    grad_a = output_grad(loss, reduction, y, yhat, huber_delta)
     deltas: list[np.ndarray] = [None] * len(net.layers)
     for l in reversed(range(len(net.layers))):
         layer = net.layers[l]
-        z, a = fwd.z[l], fwd.a[l + 1]
-        if layer.activation == "softmax":
-            delta = np.einsum("ei,eij->ej", grad_a, softmax_jacobian(a))
-        else:
-            delta = grad_a * ACTIVATIONS[layer.activation].derivative(z, a, layer.alpha)
-        deltas[l] = delta
-        grad_a = delta @ layer.weights
+        deltas[l] = through_activation(layer, grad_a, fwd.z[l], fwd.a[l + 1])
+        grad_a = deltas[l] @ layer.weights
     m = float(red.batch_factor(n))
     dW = [m * deltas[l].T @ fwd.a[l] for l in range(len(net.layers))]
     db = [m * deltas[l].sum(axis=0) for l in range(len(net.layers))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -50,6 +51,7 @@ class Part:
     array: np.ndarray | None = None
     transpose: bool = False
     func: str | None = None       # name applied to the part: an activation or g'
+    fraction: Fraction | None = None   # scalar: an exact factor such as 1/3
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,15 +8,17 @@ SymPy evaluation of the derivation; any disagreement is a bug and raises.
 """
 from __future__ import annotations
 
+import dataclasses
+from fractions import Fraction
 from typing import Mapping
 
 import numpy as np
 import sympy as sp
 
 from .. import derive, numeric
-from ..activations import ACTIVATIONS, snap, softmax_jacobian
+from ..activations import ACTIVATIONS, snap
 from ..crosscheck import cross_check
-from ..losses import LOSSES, REDUCTIONS
+from ..losses import LOSSES, REDUCTIONS, example_loss_expr
 from ..model import Question
 from ..rounding import round_half_up
 from ..steps import Line, MatrixForm, Part, Step, StepKind
@@ -73,10 +75,8 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
     out = net.layers[-1]
 
     def output_delta(v):
-        g = float(red.example_factor) * LOSSES[q.loss].grad(v["y"], v[f"a{L}"], q.huber_delta)
-        if out.activation == "softmax":
-            return np.einsum("ei,eij->ej", g, softmax_jacobian(v[f"a{L}"]))
-        return g * ACTIVATIONS[out.activation].derivative(v[f"z{L}"], v[f"a{L}"], out.alpha)
+        g = numeric.output_grad(q.loss, q.reduction, v["y"], v[f"a{L}"], q.huber_delta)
+        return numeric.through_activation(out, g, v[f"z{L}"], v[f"a{L}"])
 
     kinks = tuple(k for k in (LOSSES[q.loss].kink, ACTIVATIONS[out.activation].kink) if k)
     specs.append(Step(f"delta{L}", StepKind.OUTPUT_DELTA, L, (f"a{L}", "y", f"z{L}"), output_delta,
@@ -86,11 +86,9 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
             layer = net.layers[l - 1]
             act = ACTIVATIONS[layer.activation]
 
-            def hidden_delta(v, l=l, act=act, al=layer.alpha):
+            def hidden_delta(v, l=l, layer=layer):
                 back = v[f"delta{l + 1}"] @ v[f"W{l + 1}"]
-                if not act.elementwise:
-                    return np.einsum("ei,eij->ej", back, softmax_jacobian(v[f"a{l}"]))
-                return back * act.derivative(v[f"z{l}"], v[f"a{l}"], al)
+                return numeric.through_activation(layer, back, v[f"z{l}"], v[f"a{l}"])
 
             specs.append(Step(f"delta{l}", StepKind.HIDDEN_DELTA, l,
                               (f"delta{l + 1}", f"W{l + 1}", f"z{l}", f"a{l}"), hidden_delta,
@@ -128,7 +126,7 @@ def _run(specs: list[Step], given: dict, decimals: int, carry: str) -> tuple[dic
 
 # ------------------------------------------------------------------ lines
 
-def _lookup(env: Mapping[str, np.ndarray], s: sp.Symbol, example: int, L: int) -> float | None:
+def _lookup(env: Mapping[str, np.ndarray], s: sp.Symbol, example: int) -> float | None:
     m = meaning(s)
     if m is None:
         return None
@@ -164,11 +162,11 @@ def replace_unevaluated(expr: sp.Expr, mapping: dict) -> sp.Expr:
         return expr.func(*args)
 
 
-def put_numbers(expr: sp.Expr, env, example: int, L: int) -> sp.Expr:
+def put_numbers(expr: sp.Expr, env, example: int) -> sp.Expr:
     """The expression with every known symbol replaced by its number, left unevaluated."""
     mapping = {}
     for s in expr.free_symbols:
-        v = _lookup(env, s, example, L)
+        v = _lookup(env, s, example)
         if v is not None:
             mapping[s] = sp.Float(float(v))
     return replace_unevaluated(expr, mapping)
@@ -184,132 +182,154 @@ def at_example(expr: sp.Expr, e: int) -> sp.Expr:
     return replace_unevaluated(expr, mapping)
 
 
-def _per_example_line(lhs, formula, env, n, L, values, factors=()):
-    nums = tuple(put_numbers(formula, env, e, L) for e in range(n))
+def combined(terms: list[sp.Expr], factor: Fraction) -> sp.Expr:
+    """factor * (t1 + t2 + ...), unevaluated: how a reduction combines the examples."""
+    total = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    return sp.Mul(sp.Rational(factor), total, evaluate=False) if factor != 1 else total
+
+
+def _per_example_line(lhs, formula, env, n, values, factors=()):
+    nums = tuple(put_numbers(formula, env, e) for e in range(n))
     labels = tuple(at_example(lhs, e + 1) for e in range(n)) if n > 1 else (lhs,)
     return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors), labels)
 
 
 def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict) -> Step:
-    net, n, L = q.network, q.data.n, len(q.network.layers)
-    value = shown[s.key]
-    lines: list[Line] = []
+    """The step with its values, and the lines and matrix form a hand solution writes."""
+    build = {StepKind.LINEAR: _linear, StepKind.ACTIVATION: _activation, StepKind.LOSS: _loss,
+             StepKind.OUTPUT_DELTA: _output_delta, StepKind.HIDDEN_DELTA: _hidden_delta,
+             StepKind.WEIGHT_GRAD: _gradient, StepKind.BIAS_GRAD: _gradient, StepKind.UPDATE: _update}[s.kind]
+    lines, matrix, info = build(q, d, s, exact, shown)
+    return dataclasses.replace(s, value=shown[s.key], exact=exact[s.key], lines=tuple(lines), matrix=matrix,
+                               info={**s.info, **info})
+
+
+def _linear(q, d, s, exact, shown):
+    net, l, value = q.network, s.layer, shown[s.key]
+    form = d.layers[l - 1]
+    lines = [_per_example_line(sym("z", l, j + 1), sp.Add(*form.terms[j], evaluate=False), shown, q.data.n,
+                               value[:, j])
+             for j in range(net.layers[l - 1].units)]
+    bias_name = (Part("op", "+"), Part("name", "b", l)) if net.bias else ()
+    bias_numbers = (Part("op", "+"), Part("numbers", array=shown[f"b{l}"][:, None])) if net.bias else ()
+    matrix = MatrixForm((Part("name", "W", l), Part("name", "a", l - 1), *bias_name),
+                        (Part("numbers", array=shown[f"W{l}"]), Part("numbers", array=shown[_prev(l)].T),
+                         *bias_numbers))
+    return lines, matrix, {}
+
+
+def _activation(q, d, s, exact, shown):
+    l, value = s.layer, shown[s.key]
+    layer = q.network.layers[l - 1]
+    act = ACTIVATIONS[layer.activation]
+    zs = [sym("z", l, k + 1) for k in range(layer.units)]
+    lines = []
+    for j in range(layer.units):
+        if layer.activation == "softmax":
+            denominator = sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1, evaluate=False)
+            formula = sp.Mul(sp.exp(zs[j]), denominator, evaluate=False)
+        else:
+            shape = act.display(derive.Z) if act.display else d.layers[l - 1].activation
+            formula = shape.xreplace({derive.Z: zs[j], derive.ALPHA: sp.Float(layer.alpha)})
+        lines.append(_per_example_line(sym("a", l, j + 1), formula, shown, q.data.n, value[:, j]))
+    matrix = MatrixForm((Part("name", "a", l), Part("op", "="), Part("name", "z", l, func=layer.activation)),
+                        (Part("numbers", array=shown[f"z{l}"].T, func=layer.activation),))
+    return lines, matrix, {}
+
+
+def _loss(q, d, s, exact, shown):
+    n, L = q.data.n, len(q.network.layers)
+    ell = example_loss_expr(q.loss, q.reduction)
+    per_output = [ell.xreplace({derive.Y: sym("y", None, j), derive.YHAT: sym("a", L, j),
+                                derive.DELTA: sp.Float(q.huber_delta)})
+                  for j in range(1, q.network.layers[-1].units + 1)]
+    formula = sp.Add(*per_output, evaluate=False) if len(per_output) > 1 else per_output[0]
+    source = shown if q.display.carry == "rounded" else exact
+    ells = round_half_up(numeric.example_losses(q.loss, q.reduction, source["y"], source[f"a{L}"],
+                                                q.huber_delta), q.display.decimals)
+    m = REDUCTIONS[q.reduction].batch_factor(n)
+    lhs = sym("ell") if n > 1 or m != 1 else sym("L")
+    lines = [_per_example_line(lhs, formula, shown, n, ells)]
+    if lhs != sym("L"):
+        terms = [sym("ell", None, None, None, e + 1) if n > 1 else sym("ell") for e in range(n)]
+        total = combined(terms, m)
+        num_total = combined([sp.Float(float(v)) for v in ells], m)
+        lines.append(Line(sym("L"), total, (num_total,), (float(shown[s.key]),), (), (sym("L"),)))
+    return lines, None, {"examples": n}
+
+
+def _output_delta(q, d, s, exact, shown):
+    L, value = s.layer, shown[s.key]
+    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors)
+             for j, part in enumerate(d.deltas[L - 1])]
     matrix = None
-    l = s.layer
-    if s.kind is StepKind.LINEAR:
-        form = d.layers[l - 1]
-        for j in range(net.layers[l - 1].units):
-            formula = sp.Add(*form.terms[j], evaluate=False)
-            lines.append(_per_example_line(sym("z", l, j + 1), formula, shown, n, L, value[:, j]))
+    if d.output.simplified == derive.YHAT - derive.Y:
+        matrix = MatrixForm((Part("name", "a", L), Part("op", "-"), Part("name", "y")),
+                            (Part("numbers", array=shown[f"a{L}"].T), Part("op", "-"),
+                             Part("numbers", array=shown["y"].T)))
+    return lines, matrix, {"rule": d.output, "activation": q.network.layers[-1].activation}
+
+
+def _hidden_delta(q, d, s, exact, shown):
+    l, value = s.layer, shown[s.key]
+    layer = q.network.layers[l - 1]
+    act = ACTIVATIONS[layer.activation]
+    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors)
+             for j, part in enumerate(d.deltas[l - 1])]
+    matrix = None
+    if act.elementwise:
+        gprime = round_half_up(act.derivative(shown[f"z{l}"], shown[f"a{l}"], layer.alpha), q.display.decimals)
         matrix = MatrixForm(
-            (Part("name", "W", l), Part("name", "a", l - 1), *((Part("op", "+"), Part("name", "b", l)) if net.bias else ())),
-            (Part("numbers", array=shown[f"W{l}"]), Part("numbers", array=shown[_prev(l)].T),
-             *((Part("op", "+"), Part("numbers", array=shown[f"b{l}"][:, None])) if net.bias else ())))
-    elif s.kind is StepKind.ACTIVATION:
-        layer = net.layers[l - 1]
-        units = layer.units
-        for j in range(units):
-            if layer.activation == "softmax":
-                zs = [sym("z", l, k + 1) for k in range(units)]
-                formula = sp.Mul(sp.exp(zs[j]), sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1,
-                                                       evaluate=False), evaluate=False)
-            else:
-                act = ACTIVATIONS[layer.activation]
-                shape = act.display(derive.Z) if act.display else d.layers[l - 1].activation
-                formula = shape.xreplace({derive.Z: sym("z", l, j + 1), derive.ALPHA: sp.Float(layer.alpha)})
-            lines.append(_per_example_line(sym("a", l, j + 1), formula, shown, n, L, value[:, j]))
-        matrix = MatrixForm((Part("name", "a", l), Part("op", "="), Part("name", "z", l, func=layer.activation)),
-                            (Part("numbers", array=shown[f"z{l}"].T, func=layer.activation),))
-    elif s.kind is StepKind.LOSS:
-        ell = sp.Rational(REDUCTIONS[q.reduction].example_factor) * LOSSES[q.loss].expr
-        outs = range(1, net.layers[-1].units + 1)
-        per_output = [ell.xreplace({derive.Y: sym("y", None, j), derive.YHAT: sym("a", L, j),
-                                    derive.DELTA: sp.Float(q.huber_delta)}) for j in outs]
-        formula = sp.Add(*per_output, evaluate=False) if len(per_output) > 1 else per_output[0]
-        source = shown if q.display.carry == "rounded" else exact
-        ells = round_half_up(numeric.example_losses(q.loss, q.reduction, source["y"], source[f"a{L}"],
-                                                    q.huber_delta), q.display.decimals)
-        m = REDUCTIONS[q.reduction].batch_factor(n)
-        lhs = sym("ell") if n > 1 or m != 1 else sym("L")
-        lines.append(_per_example_line(lhs, formula, shown, n, L, ells))
-        if lhs != sym("L"):
-            terms = [sym("ell", None, None, None, e + 1) if n > 1 else sym("ell") for e in range(n)]
-            total = sp.Add(*terms, evaluate=False) if n > 1 else terms[0]
-            num_total = sp.Add(*[sp.Float(float(v)) for v in ells], evaluate=False) if n > 1 \
-                else sp.Float(float(ells[0]))
-            if m != 1:
-                total = sp.Mul(sp.Rational(m), total, evaluate=False)
-                num_total = sp.Mul(sp.Rational(m), num_total, evaluate=False)
-            lines.append(Line(sym("L"), total, (num_total,), (float(value),), (), (sym("L"),)))
-        s = Step(**{**s.__dict__, "info": {"examples": n,
-                                           "batch_factor": REDUCTIONS[q.reduction].batch_factor(n)}})
-    elif s.kind in (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA):
-        for j, part in enumerate(d.deltas[l - 1]):
-            lines.append(_per_example_line(part.target, part.formula, shown, n, L, value[:, j], part.factors))
-        if s.kind is StepKind.OUTPUT_DELTA:
-            s = Step(**{**s.__dict__, "info": {"rule": d.output, "activation": net.layers[-1].activation,
-                                               "loss": q.loss}})
-            if d.output.simplified == derive.YHAT - derive.Y:
-                matrix = MatrixForm((Part("name", "a", L), Part("op", "-"), Part("name", "y")),
-                                    (Part("numbers", array=shown[f"a{L}"].T), Part("op", "-"),
-                                     Part("numbers", array=shown["y"].T)))
+            (Part("name", "W", l + 1, transpose=True), Part("name", "delta", l + 1), Part("op", "hadamard"),
+             Part("name", "z", l, func="prime:" + layer.activation)),
+            (Part("numbers", array=shown[f"W{l + 1}"].T), Part("numbers", array=shown[f"delta{l + 1}"].T),
+             Part("op", "hadamard"), Part("numbers", array=gprime.T)))
+    return lines, matrix, {"activation": layer.activation}
+
+
+def _gradient(q, d, s, exact, shown):
+    l, n = s.layer, q.data.n
+    weights = s.kind is StepKind.WEIGHT_GRAD
+    partials = [p for row in d.dW[l - 1] for p in row] if weights else list(d.db[l - 1])
+    values = np.asarray(shown[s.key]).ravel()
+    m = REDUCTIONS[q.reduction].batch_factor(n)
+    lines = []
+    for p, value in zip(partials, values):
+        if n == 1:
+            formula, numbers = p.formula, put_numbers(p.formula, shown, 0)
         else:
-            layer = net.layers[l - 1]
-            act = ACTIVATIONS[layer.activation]
-            s = Step(**{**s.__dict__, "info": {"activation": layer.activation}})
-            if act.elementwise:
-                gprime = round_half_up(act.derivative(shown[f"z{l}"], shown[f"a{l}"], layer.alpha),
-                                       q.display.decimals)
-                matrix = MatrixForm(
-                    (Part("name", "W", l + 1, transpose=True), Part("name", "delta", l + 1), Part("op", "hadamard"),
-                     Part("name", "z", l, func="prime:" + layer.activation)),
-                    (Part("numbers", array=shown[f"W{l + 1}"].T), Part("numbers", array=shown[f"delta{l + 1}"].T),
-                     Part("op", "hadamard"), Part("numbers", array=gprime.T)))
-    elif s.kind in (StepKind.WEIGHT_GRAD, StepKind.BIAS_GRAD):
-        parts = d.dW[l - 1] if s.kind is StepKind.WEIGHT_GRAD else d.db[l - 1]
-        flat = [p for row in parts for p in row] if s.kind is StepKind.WEIGHT_GRAD else list(parts)
-        vals = np.asarray(value).ravel()
-        m = REDUCTIONS[q.reduction].batch_factor(n)
-        for idx, p in enumerate(flat):
-            if n == 1:
-                nums = (put_numbers(p.formula, shown, 0, L),)
-                formula = p.formula
-            else:
-                terms = [at_example(p.formula, e + 1) for e in range(n)]
-                total = sp.Add(*terms, evaluate=False)
-                formula = sp.Mul(sp.Rational(m), total, evaluate=False) if m != 1 else total
-                num_terms = [put_numbers(p.formula, shown, e, L) for e in range(n)]
-                num_total = sp.Add(*num_terms, evaluate=False)
-                nums = (sp.Mul(sp.Rational(m), num_total, evaluate=False) if m != 1 else num_total,)
-            lhs = sp.Derivative(sym("L"), p.target, evaluate=False)
-            lines.append(Line(lhs, formula, nums, (float(vals[idx]),), p.factors, (lhs,)))
-        s = Step(**{**s.__dict__, "info": {"batch_factor": m, "examples": n}})
-        scale = (Part("scalar", array=np.array(float(m)), name=str(sp.Rational(m))),) if m != 1 else ()
-        if s.kind is StepKind.WEIGHT_GRAD:
-            matrix = MatrixForm((*scale, Part("name", "delta", l), Part("name", "a", l - 1, transpose=True)),
-                                (*scale, Part("numbers", array=shown[f"delta{l}"].T),
-                                 Part("numbers", array=shown[_prev(l)])))
-        else:
-            matrix = MatrixForm((*scale, Part("name", "delta", l, func="sum" if n > 1 else None),),
-                                (*scale, Part("numbers", array=shown[f"delta{l}"].T, func="sum" if n > 1 else None)))
-    elif s.kind is StepKind.UPDATE:
-        param = s.info["param"]
-        old, grad = shown[f"{param}{l}"], shown[f"d{param}{l}"]
-        vals = np.asarray(value)
-        for idx in np.ndindex(vals.shape):
-            target = sym(param, l, *(i + 1 for i in idx))
-            numbers = sp.Add(sp.Float(float(old[idx])),
-                             sp.Mul(-1, sp.Float(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
-                             evaluate=False)
-            lines.append(Line(target, None, (numbers,), (float(vals[idx]),), (), (target,)))
-        s = Step(**{**s.__dict__, "info": {**s.info, "eta": q.learning_rate}})
-        col = (lambda a: a[:, None]) if param == "b" else (lambda a: a)
-        matrix = MatrixForm((Part("name", param, l), Part("op", "-"), Part("scalar", name="eta"),
-                             Part("name", "d" + param, l)),
-                            (Part("numbers", array=col(old)), Part("op", "-"),
-                             Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
-    return Step(**{**s.__dict__, "value": value, "exact": exact[s.key], "lines": tuple(lines),
-                   "matrix": matrix})
+            formula = combined([at_example(p.formula, e + 1) for e in range(n)], m)
+            numbers = combined([put_numbers(p.formula, shown, e) for e in range(n)], m)
+        lhs = sp.Derivative(sym("L"), p.target, evaluate=False)
+        lines.append(Line(lhs, formula, (numbers,), (float(value),), p.factors, (lhs,)))
+    scale = (Part("scalar", fraction=m),) if m != 1 else ()
+    if weights:
+        matrix = MatrixForm((*scale, Part("name", "delta", l), Part("name", "a", l - 1, transpose=True)),
+                            (*scale, Part("numbers", array=shown[f"delta{l}"].T),
+                             Part("numbers", array=shown[_prev(l)])))
+    else:
+        total = "sum" if n > 1 else None
+        matrix = MatrixForm((*scale, Part("name", "delta", l, func=total)),
+                            (*scale, Part("numbers", array=shown[f"delta{l}"].T, func=total)))
+    return lines, matrix, {"examples": n}
+
+
+def _update(q, d, s, exact, shown):
+    l, param = s.layer, s.info["param"]
+    old, grad, new = shown[f"{param}{l}"], shown[f"d{param}{l}"], np.asarray(shown[s.key])
+    lines = []
+    for idx in np.ndindex(new.shape):
+        target = sym(param, l, *(i + 1 for i in idx))
+        numbers = sp.Add(sp.Float(float(old[idx])),
+                         sp.Mul(-1, sp.Float(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
+                         evaluate=False)
+        lines.append(Line(target, None, (numbers,), (float(new[idx]),), (), (target,)))
+    col = (lambda a: a[:, None]) if param == "b" else (lambda a: a)
+    matrix = MatrixForm((Part("name", param, l), Part("op", "-"), Part("scalar", name="eta"),
+                         Part("name", "d" + param, l)),
+                        (Part("numbers", array=col(old)), Part("op", "-"),
+                         Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
+    return lines, matrix, {}
 
 
 def _given_step(q: Question, given: dict) -> Step:

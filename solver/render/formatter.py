@@ -5,8 +5,6 @@ this object for each formula, matrix or number and adds the words around it.
 """
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import sympy as sp
 
@@ -55,9 +53,8 @@ class Formatter:
         if part.kind == "scalar":
             if part.name == "eta":
                 return r"\eta"
-            if part.name:   # an exact fraction such as 1/3
-                frac = Fraction(part.name)
-                return self.tex(sp.Rational(frac.numerator, frac.denominator))
+            if part.fraction is not None:
+                return self.tex(sp.Rational(part.fraction.numerator, part.fraction.denominator))
             return self.num(part.array, given=True)
         body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=False)
         if part.func == "sum":
@@ -67,11 +64,7 @@ class Formatter:
         return body
 
     def parts(self, parts) -> str:
-        out = []
-        for p in parts:
-            text = self.part(p)
-            out.append(text)
-        return " ".join(out)
+        return " ".join(self.part(p) for p in parts)
 
     def partial(self, top, bottom) -> str:
         return rf"\frac{{\partial {self.tex(top)}}}{{\partial {self.tex(bottom)}}}"
