@@ -127,3 +127,15 @@ learning_rate: 0.1
     answers = json.loads(result.stdout)["questions"][0]["answers"]
     assert answers["z1"]["exact"] == [0.0]
     assert answers["dW1"]["exact"] == [[0.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("target, message", [
+    ("{tmp}", "is a directory"),
+    ("/proc/no-such-dir/x.md", "cannot write /proc/no-such-dir/x.md"),
+])
+def test_unwritable_output_is_a_clear_error(tmp_path, target, message):
+    result = run(EXAM, "-o", target.format(tmp=tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob(".*.part"))
