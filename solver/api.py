@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 
 from .errors import ProblemError, UsageError
-from .kinds.network import solve_network_question
+from .kinds import solve_question
 from .model import Problem, Question
 from .problem import read_problem
 from .settings import Settings
@@ -48,7 +48,7 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
     solved = []
     for q in problem.questions:
         try:
-            steps, derivation, _ = solve_network_question(q)
+            steps, derivation = solve_question(q)
         except ArithmeticError as exc:
             line, col, field = q.where
             hint = (" An output that rounds to exactly 0 or 1 breaks a log loss: use smaller weights, "

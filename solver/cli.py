@@ -41,9 +41,12 @@ def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation,
     """
     from .errors import CrossCheckError, SolveError
 
+    target = None if output == "-" else Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
     try:
-        data = _produce(problem, fmt, decimals, carry, notation, question_id, max_params)
-        _write(data, output, problem, fmt)
+        assets: dict[str, bytes] | None = {} if target is not None else None
+        data = _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets,
+                        target.stem if target is not None else problem.stem)
+        _write(data, assets or {}, target)
     except SolveError as exc:
         click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -53,7 +56,8 @@ def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation,
         sys.exit(EXIT_INTERNAL)
 
 
-def _produce(problem, fmt, decimals, carry, notation, question_id, max_params) -> bytes:
+def _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets, stem) -> bytes:
+    """The document; a Markdown document's pictures are put into `assets` (None: embedded)."""
     from .api import solve
     from .settings import Settings
 
@@ -66,16 +70,18 @@ def _produce(problem, fmt, decimals, carry, notation, question_id, max_params) -
         from .render.pdf import compile_pdf
         pdf, _ = compile_pdf(solution.render("latex"))
         return pdf
-    return solution.render(fmt).encode()
+    return solution.render(fmt, assets, stem).encode()
 
 
-def _write(data: bytes, output: str | None, problem: Path, fmt: str) -> None:
-    if output == "-":
+def _write(data: bytes, assets: dict[str, bytes], target: Path | None) -> None:
+    """The pictures first, then the document that refers to them, each atomically."""
+    if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     from .output import write_atomic
 
-    target = Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
+    for name, content in assets.items():
+        write_atomic(target.parent / name, content)
     write_atomic(target, data)
-    click.echo(f"wrote {target}", err=True)
+    click.echo(f"wrote {target}" + (f" and {len(assets)} picture(s) beside it" if assets else ""), err=True)

@@ -6,6 +6,7 @@ Weight matrices are stored units x inputs (z = W a + b) whatever layout the file
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -56,10 +57,10 @@ class Display:
 @dataclass(frozen=True, eq=False)
 class Question:
     id: str
-    kind: str                     # forward | backprop
+    kind: str                     # one of problem.KINDS
     title: str | None
-    network: Network
-    data: Data
+    network: Network | None       # forward, backprop, train; None for the other kinds
+    data: Data | None
     loss: str | None
     reduction: str = "mean"
     huber_delta: float = 1.0
@@ -67,6 +68,7 @@ class Question:
     update: tuple[str, ...] = ("weights", "biases")
     display: Display = field(default_factory=Display)
     where: tuple[int, int, str] = (1, 1, "")   # line, column and field path of the question in its file
+    spec: Any = None              # the fields of a kind beyond the network's: a record of solver/fields/<kind>.py
 
 
 @dataclass(frozen=True, eq=False)

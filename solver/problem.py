@@ -5,7 +5,9 @@ fault, with the field's path and a hint on how to fix it.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import importlib
 from typing import Any
 
 import numpy as np
@@ -16,13 +18,15 @@ from .losses import LOSSES, REDUCTIONS
 from .model import Data, Display, Layer, Network, Problem, Question
 from .yamlsource import Path_, Source, dotted
 
-KINDS = ("forward", "backprop")
-LATER_KINDS = ("params", "loss", "train", "perceptron", "graph")
+KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
+NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question is a network and data
+FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
 NOTATIONS = ("layer",)
 LATER_NOTATIONS = ("indexed", "batch")
 SETTINGS_KEYS = ("decimals", "carry", "notation")
-QUESTION_KEYS = ("id", "title", "kind", "network", "data", "loss", "reduction", "huber_delta",
-                 "learning_rate", "update") + SETTINGS_KEYS
+COMMON_KEYS = ("id", "title", "kind") + SETTINGS_KEYS
+NETWORK_QUESTION_KEYS = ("network", "data", "loss", "reduction", "huber_delta", "learning_rate", "update")
+QUESTION_KEYS = COMMON_KEYS + NETWORK_QUESTION_KEYS
 NETWORK_KEYS = ("inputs", "layout", "layers", "init", "bias")
 LAYER_KEYS = ("units", "activation", "weights", "biases", "alpha")
 MAX_PARAMETERS = 1000
@@ -37,7 +41,8 @@ LOSS_ALIASES = {
 }
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear", "heaviside": "step",
                       "leaky": "leaky_relu", "lrelu": "leaky_relu", "leakyrelu": "leaky_relu"}
-MAX_EXAMPLES = 16
+MAX_EXAMPLES = 16            # a worked solution shows every example
+MAX_TRAIN_EXAMPLES = 10_000  # a training run shows a table of epochs, not every example
 MAX_LAYERS = 8
 
 
@@ -188,7 +193,7 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
         questions = [_question(r, q, ("questions", i), defaults, _default_id(i, taken))
                      for i, q in enumerate(items)]
     else:
-        r.mapping(root, (), QUESTION_KEYS + ("questions",))
+        r.mapping(root, (), all_question_keys() + ("questions",))
         questions = [_question(r, root, (), Display(), "q1")]
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
@@ -220,16 +225,61 @@ def _default_id(index: int, taken: set[str]) -> str:
     return f"q{n}"
 
 
+def fields_of(kind: str):
+    """The module that reads the fields of a kind (solver/fields/<kind>.py)."""
+    return importlib.import_module(f"solver.fields.{kind}")
+
+
+def keys_of(kind: str) -> tuple[str, ...]:
+    keys = COMMON_KEYS + (NETWORK_QUESTION_KEYS if kind in NETWORK_KINDS else ())
+    if kind in FIELD_KINDS:
+        keys += tuple(k for k in fields_of(kind).KEYS if k not in keys)
+    return keys
+
+
+def all_question_keys() -> tuple[str, ...]:
+    out: list[str] = []
+    for kind in KINDS:
+        out += [k for k in keys_of(kind) if k not in out]
+    return tuple(out)
+
+
+def _check_keys(r: Reader, node: dict, path: Path_, kind: str) -> None:
+    allowed = keys_of(kind)
+    for key in node:
+        if key in allowed:
+            continue
+        owners = [k for k in KINDS if key in keys_of(k)]
+        if owners:
+            raise r.fail(path + (key,), f"a {kind} question has no field {key!r} (it belongs to "
+                         f"{' and '.join(owners)} questions); the fields of {kind}: {one_of(allowed)}")
+        raise r.fail(path + (key,), f"unknown key {key!r}{suggest(key, allowed)} (allowed here: {one_of(allowed)})")
+
+
 def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: str) -> Question:
-    node = r.mapping(node, path, QUESTION_KEYS)
+    node = r.mapping(node, path, all_question_keys())
     qid = r.text(node["id"], path + ("id",), 40) if "id" in node else default_id
     if not qid.replace("_", "").replace("-", "").isalnum():
         raise r.fail(path + ("id",), f"{qid!r}: an id is letters, digits, - and _ only")
     if "kind" not in node:
         raise r.fail(path, f"kind: missing; say what the question asks ({one_of(KINDS)})")
-    kind = r.choice(node["kind"], path + ("kind",), KINDS, LATER_KINDS)
+    kind = r.choice(node["kind"], path + ("kind",), KINDS)
+    _check_keys(r, node, path, kind)
     title = r.text(node["title"], path + ("title",)) if node.get("title") is not None else None
     display = _display(r, node, path, defaults)
+    line, col = r.src.where(path)
+    where = (line, col, dotted(path))
+    if kind in NETWORK_KINDS:
+        q = _network_question(r, node, path, qid, kind, title, display, where)
+    else:
+        q = Question(qid, kind, title, None, None, None, display=display, where=where)
+    if kind in FIELD_KINDS:
+        q = dataclasses.replace(q, spec=fields_of(kind).read(r, node, path, q))
+    return q
+
+
+def _network_question(r: Reader, node: dict, path: Path_, qid: str, kind: str, title, display: Display,
+                      where) -> Question:
     for needed in ("network", "data"):
         if needed not in node:
             raise r.fail(path, f"{needed}: missing; a {kind} question needs a network and data")
@@ -246,18 +296,18 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: 
     update = ("weights", "biases")
     if "update" in node:
         update = _update(r, node["update"], path + ("update",))
-    if kind == "backprop":
+    if kind in ("backprop", "train"):
         for needed in ("loss", "learning_rate"):
             if needed not in node:
-                raise r.fail(path, f"{needed}: missing; a backprop question needs a loss and a learning_rate")
-    data = _data(r, node["data"], path + ("data",), network, loss, needs_y=kind == "backprop")
+                raise r.fail(path, f"{needed}: missing; a {kind} question needs a loss and a learning_rate")
+    data = _data(r, node["data"], path + ("data",), network, loss, needs_y=kind in ("backprop", "train"),
+                 kind=kind, max_examples=MAX_TRAIN_EXAMPLES if kind == "train" else MAX_EXAMPLES)
     if loss is not None and data.y is None:
         raise r.fail(path + ("data",), "y: missing; a loss needs targets y")
     if loss is not None:
         _check_loss_fits(r, path, network, loss)
-    line, col = r.src.where(path)
     return Question(qid, kind, title, network, data, loss, reduction, huber_delta, learning_rate,
-                    update, display, (line, col, dotted(path)))
+                    update, display, where)
 
 
 def _update(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
@@ -365,7 +415,8 @@ def _weights(r: Reader, value: Any, path: Path_, units: int, n_in: int, layout: 
     return w if layout == "neuron_rows" else w.T.copy()
 
 
-def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, needs_y: bool) -> Data:
+def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, needs_y: bool,
+          kind: str = "backprop", max_examples: int = MAX_EXAMPLES) -> Data:
     node = r.mapping(node, path, ("x", "y"))
     if "x" not in node:
         raise r.fail(path, "x: missing; give the inputs, one row per example")
@@ -377,12 +428,12 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
         names = ": " + ", ".join(net.input_names) if n_in <= 10 else ""
         raise r.fail(path + ("x",), f"each example needs {_count(n_in, 'input')} (network.inputs{names}), "
                      f"got {x.shape[1]}{hint}")
-    if x.shape[0] > MAX_EXAMPLES:
-        raise r.fail(path + ("x",), f"{x.shape[0]} examples; a worked solution takes at most {MAX_EXAMPLES}")
+    if x.shape[0] > max_examples:
+        raise r.fail(path + ("x",), f"{x.shape[0]} examples; a worked solution takes at most {max_examples}")
     n, outputs = x.shape[0], net.layers[-1].units
     if "y" not in node:
         if needs_y:
-            raise r.fail(path, "y: missing; a backprop question needs targets y, one row per example")
+            raise r.fail(path, f"y: missing; a {kind} question needs targets y, one row per example")
         return Data(x, None)
     if loss == "sparse_cce":
         labels = _labels(r, node["y"], path + ("y",), n, outputs)

@@ -6,29 +6,40 @@ from typing import Any
 
 from .derive import Derivation
 from .model import Problem, Question
-from .steps import Step, StepKind, as_answer
+from .steps import Step, as_answer
 
 
 @dataclass(frozen=True, eq=False)
 class QuestionSolution:
     question: Question
     steps: tuple[Step, ...]
-    derivation: Derivation
+    derivation: Derivation | None = None     # the SymPy derivation of forward/backprop questions
+
+    @property
+    def shown(self) -> tuple[Step, ...]:
+        """The steps printed with a heading each; the others are rows of one of these."""
+        return tuple(s for s in self.steps if s.part_of is None)
 
     @property
     def numbers(self) -> dict[str, int]:
-        """Step number (1-based, as printed) of each key, for "known from step N"."""
-        return {s.key: i for i, s in enumerate(self.steps, start=1)}
+        """Step number (1-based, as printed) of each key, for "known from step N".
+        A step shown as a row of another has that step's number."""
+        out = {s.key: i for i, s in enumerate(self.shown, start=1)}
+        for s in self.steps:
+            if s.part_of is not None:
+                out[s.key] = out[s.part_of]
+        return out
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
 
     def answers(self) -> dict[str, dict[str, Any]]:
-        n = self.question.data.n
+        q = self.question
+        n = q.data.n if q.data is not None else 1
         out: dict[str, dict[str, Any]] = {}
-        last = f"a{len(self.question.network.layers)}"
+        last = f"a{len(q.network.layers)}" if q.kind in ("forward", "backprop") else None
         for s in self.steps:
-            if s.kind is StepKind.GIVEN:
+            if not s.is_answer:
                 continue
             out[s.key] = {"value": as_answer(s, s.value, n), "exact": as_answer(s, s.exact, n)}
             if s.key == last:
@@ -46,9 +57,11 @@ class Solution:
                 "questions": [{"id": qs.question.id, "kind": qs.question.kind, "answers": qs.answers()}
                               for qs in self.questions]}
 
-    def render(self, fmt: str = "markdown") -> str:
+    def render(self, fmt: str = "markdown", assets: dict[str, bytes] | None = None, stem: str = "solution") -> str:
+        """The document as text. Pictures of a Markdown document are files named `stem-...png`
+        put into `assets` when it is given (to be written beside the document), else embedded."""
         from .render.documents import render
-        return render(self, fmt)
+        return render(self, fmt, assets, stem)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")

@@ -29,6 +29,30 @@ class StepKind(str, Enum):
     WEIGHT_GRAD = "weight_grad"     # dL/dW = delta a^T
     BIAS_GRAD = "bias_grad"         # dL/db = delta
     UPDATE = "update"               # param - learning_rate * gradient
+    # params
+    PARAM_COUNT = "param_count"     # weights (n_in x n_out) or biases (n_out) of one layer
+    PARAM_TOTAL = "param_total"     # the sum over layers
+    # loss
+    LOSS_VALUE = "loss_value"       # one named loss: per example with the numbers in, then the cost
+    LOSS_GRAD = "loss_grad"         # its derivative with respect to y_hat
+    # perceptron
+    VISITS = "visits"               # one epoch of visits, a row each (shown only, not an answer)
+    # graph
+    GRAPH = "graph"                 # the computation graph drawn (shown only)
+    NODE_VALUE = "node_value"       # the value of one node, from its children
+    LOCAL_DERIVATIVES = "local_derivatives"  # the derivative on each edge (shown only)
+    PATH_SUM = "path_sum"           # a partial as a sum over paths of products of local derivatives
+    # train
+    EPOCHS = "epochs"               # the table (and curve) of the epochs (shown only)
+    EPOCH_LOSS = "epoch_loss"       # the loss after one epoch: a row of the EPOCHS table
+    # any kind
+    RESULT = "result"               # a value read off a run: final weights, counts, ...
+    FIGURE = "figure"               # a picture (shown only)
+
+
+# Steps that show what is given or how the work is laid out; they have no answer key.
+SHOWN_ONLY = frozenset({StepKind.GIVEN, StepKind.VISITS, StepKind.GRAPH, StepKind.LOCAL_DERIVATIVES,
+                        StepKind.EPOCHS, StepKind.FIGURE})
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +97,11 @@ class Step:
     matrix: MatrixForm | None = None
     conventions: tuple[str, ...] = ()      # kinks whose convention this step uses
     info: Mapping[str, Any] = field(default_factory=dict)  # what a template may need besides
+    part_of: str | None = None             # key of the step that shows this one (a row of its table)
+
+    @property
+    def is_answer(self) -> bool:
+        return self.kind not in SHOWN_ONLY
 
 
 PER_EXAMPLE = (StepKind.LINEAR, StepKind.ACTIVATION, StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA)

@@ -1,7 +1,12 @@
 """The corpus of bad problem files: each must fail with one precise, fixable message.
 
-Every file in tests/bad/ holds one mistake an instructor could make (or an attack). For
-each, the library raises `ProblemError` whose text is exactly
+Every file in tests/bad/ holds one mistake an instructor could make (or an attack). The
+files of the core are listed in CASES; those of each question kind K are in tests/bad/K/
+and say what they expect in their first line:
+
+    # expect: LINE:COL: field.path: a substring of the message
+
+For each, the library raises `ProblemError` whose text is exactly
 `FILE:LINE:COL: field.path: message` (`FILE:LINE:COL: message` for a fault of the whole
 file), and the command line exits with status 2, prints that message and no
 traceback on stderr, and writes no output file.
@@ -40,7 +45,8 @@ CASES = [
     ("layout_typo.yaml", 5, 3, "network.layout", "did you mean 'input_rows'?"),
     ("update_typo.yaml", 10, 10, "update[0]", "unknown value 'weight'; did you mean 'weights'?"),
     ("kind_typo.yaml", 2, 1, "kind", "unknown value 'backprob'; did you mean 'backprop'?"),
-    ("kind_train.yaml", 4, 5, "questions[0].kind", "'train' is not supported by this version yet"),
+    ("train_missing_loss.yaml", 3, 5, "questions[0]",
+     "loss: missing; a train question needs a loss and a learning_rate"),
     ("notation_later.yaml", 2, 1, "notation", "'indexed' is not supported by this version yet"),
     # numbers
     ("nan.yaml", 8, 23, "network.layers[0].weights[0][1]", ".nan is not a finite number"),
@@ -108,7 +114,7 @@ CASES = [
      "whole number from 0 to 2, counting from 0; got 3"),
     ("sparse_cce_count.yaml", 12, 3, "data.y", "one class index per example: expected 2, got 3"),
     # questions
-    ("missing_kind.yaml", 2, 1, "", "kind: missing; say what the question asks (forward, backprop)"),
+    ("missing_kind.yaml", 2, 1, "", "kind: missing; say what the question asks (params, forward, loss, backprop, train, perceptron, graph)"),
     ("missing_network.yaml", 3, 5, "questions[0]", "network: missing; a forward question needs a network"),
     ("missing_lr.yaml", 2, 1, "", "learning_rate: missing; a backprop question needs a loss and a learning_rate"),
     ("duplicate_ids.yaml", 9, 5, "questions[1].id", "id 'q1' is used twice (also by question 1)"),
@@ -117,6 +123,21 @@ CASES = [
      "expected a list of questions, got a mapping: start each question with '- '"),
     ("question_not_mapping.yaml", 8, 5, "questions[1]", "got the text 'forward pass of the same ne...'"),
 ]
+
+
+def kind_cases() -> list[tuple]:
+    """The cases of tests/bad/<kind>/*.yaml, read from each file's `# expect:` line."""
+    cases = []
+    for path in sorted(BAD.glob("*/*.yaml")):
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first.startswith("# expect: "), f"{path}: the first line must be '# expect: LINE:COL: field: message'"
+        line, col, rest = first[len("# expect: "):].split(":", 2)
+        field, message = rest.strip().split(": ", 1) if not rest.startswith("  ") else ("", rest.strip())
+        cases.append((f"{path.parent.name}/{path.name}", int(line), int(col), field, message))
+    return cases
+
+
+CASES += kind_cases()
 IDS = [case[0].removesuffix(".yaml") for case in CASES]
 
 
@@ -125,7 +146,7 @@ def expected_prefix(rel: str, line: int, col: int, field: str) -> str:
 
 
 def test_the_table_covers_the_corpus():
-    on_disk = {p.name for p in BAD.glob("*.yaml")}
+    on_disk = {p.name for p in BAD.glob("*.yaml")} | {f"{p.parent.name}/{p.name}" for p in BAD.glob("*/*.yaml")}
     listed = [case[0] for case in CASES]
     assert len(listed) == len(set(listed)), "a file is listed twice"
     assert on_disk == set(listed)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from .figures import Pictures
 from .formatter import Formatter
 from .notation import NOTATIONS
 
@@ -53,15 +54,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def formatter_for(qs) -> Formatter:
+def formatter_for(qs, fmt: str, pictures: Pictures | None = None) -> Formatter:
     q = qs.question
-    notation = NOTATIONS[q.display.notation](len(q.network.layers), q.network.layers[-1].units)
-    return Formatter(notation, q.display.decimals)
+    net = q.network
+    notation = NOTATIONS[q.display.notation](len(net.layers) if net else 0, net.layers[-1].units if net else 1)
+    esc = latex_escape if fmt == "latex" else markdown_escape
+    return Formatter(notation, q.display.decimals, fmt, pictures, esc)
 
 
-def render(solution, fmt: str) -> str:
+def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "solution") -> str:
+    """The document; a Markdown document's pictures go into `assets` as `stem-<question>-<name>.png`
+    (to be written beside it), or are embedded as data URIs when `assets` is None."""
     template = environment().get_template(MAIN[fmt])
     esc = latex_escape if fmt == "latex" else markdown_escape
-    questions = [(qs, formatter_for(qs)) for qs in solution.questions]
+    questions = [(qs, formatter_for(qs, fmt, Pictures(assets, f"{stem}-{qs.question.id}")))
+                 for qs in solution.questions]
     text = template.render(solution=solution, problem=solution.problem, questions=questions, esc=esc, fmt=fmt)
     return re.sub(r"\n{3,}", "\n\n", text)

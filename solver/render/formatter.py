@@ -20,10 +20,20 @@ OPERATORS = {"+": "+", "-": "-", "=": "=", "hadamard": r"\odot"}
 
 
 class Formatter:
-    def __init__(self, notation, decimals: int):
+    def __init__(self, notation, decimals: int, fmt: str = "markdown", pictures=None, esc=str):
         self.notation = notation
         self.decimals = decimals
+        self.fmt = fmt
+        self.pictures = pictures      # a render.figures.Pictures: where a Markdown picture goes
+        self.esc = esc                # escapes plain text for the document's format
         self.printer = ExamPrinter(notation, decimals)
+
+    def picture(self, fig) -> str:
+        """LaTeX: the TikZ code of a figure; Markdown: the PNG's file name or data URI."""
+        from . import figures
+        if self.fmt == "latex":
+            return figures.tikz(fig, self)
+        return self.pictures.add(fig, self)
 
     def tex(self, expr) -> str:
         return self.printer.doprint(expr)
