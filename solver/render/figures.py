@@ -56,7 +56,7 @@ def png(fig, f) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6.0, 4.2) if isinstance(fig, Chart) else _diagram_size(fig), dpi=110)
+    figure = Figure(figsize=_chart_size(fig) if isinstance(fig, Chart) else _diagram_size(fig), dpi=110)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot(1, 1, 1)
     if isinstance(fig, Chart):
@@ -67,6 +67,15 @@ def png(fig, f) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
+
+
+def _chart_size(chart: Chart) -> tuple[float, float]:
+    """Equal axes: a figure of the data's shape, so the plot is not a strip in a wide frame."""
+    if not chart.equal_axes:
+        return (6.0, 4.2)
+    (x0, x1), (y0, y1) = limits(chart)
+    ratio = (y1 - y0) / (x1 - x0) if x1 > x0 else 1.0
+    return (6.0, min(max(4.6 * ratio + 1.0, 3.0), 8.0))
 
 
 def _png_chart(ax, chart: Chart) -> None:
@@ -120,18 +129,22 @@ def _mathtext(tex: str) -> str:
 
 
 def _png_diagram(ax, d: Diagram, f) -> None:
+    boxes = {}
+    for n in d.nodes:
+        face = {"input": "#e8f0fb", "output": "#fdecea"}.get(n.role, "white")
+        boxes[n.name] = ax.text(n.x, n.y, _mathtext(_node_tex(n, f)), ha="center", va="center", fontsize=10,
+                                zorder=3, bbox=dict(boxstyle="round,pad=0.35", fc=face, ec="black"))
     where = {n.name: (n.x, n.y) for n in d.nodes}
     for e in d.edges:
         (x0, y0), (x1, y1) = where[e.source], where[e.target]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color="grey", shrinkA=18, shrinkB=18, lw=1.0))
+        # the arrow runs from box edge to box edge, so its head stays visible
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color="grey", lw=1.0, shrinkA=2, shrinkB=2,
+                                    patchA=boxes[e.source].get_bbox_patch(),
+                                    patchB=boxes[e.target].get_bbox_patch()))
         if e.label is not None or e.value is not None:
             ax.text((x0 + x1) / 2, (y0 + y1) / 2, _mathtext(_edge_tex(e, f)), fontsize=8, ha="center",
-                    va="center", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
-    for n in d.nodes:
-        face = {"input": "#e8f0fb", "output": "#fdecea"}.get(n.role, "white")
-        ax.text(n.x, n.y, _mathtext(_node_tex(n, f)), ha="center", va="center", fontsize=10,
-                bbox=dict(boxstyle="round,pad=0.35", fc=face, ec="black"))
+                    va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     xs = [n.x for n in d.nodes]
     ys = [n.y for n in d.nodes]
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
@@ -151,7 +164,7 @@ def _node_tex(n, f) -> str:
 
 def _edge_tex(e, f) -> str:
     parts = []
-    if e.label is not None:
+    if e.label is not None and not (e.value is not None and e.label.is_Number):
         parts.append(f.tex(e.label))
     if e.value is not None:
         parts.append(f.num(e.value))
