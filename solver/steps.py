@@ -110,8 +110,14 @@ PER_EXAMPLE = (StepKind.LINEAR, StepKind.ACTIVATION, StepKind.OUTPUT_DELTA, Step
 def as_answer(step: Step, value: np.ndarray | float, examples: int) -> Any:
     """JSON shape of section 5: one example's vector flat, several examples one row each;
     a weight matrix always units x inputs."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)          # counts stay whole numbers in JSON
     if np.ndim(value) == 0:
         return float(value)
+    if np.asarray(value).dtype.kind in "iu":
+        return np.asarray(value).tolist()
     arr = np.asarray(value, dtype=float)
     if step.kind in PER_EXAMPLE and examples == 1:
         arr = arr[0]
