@@ -37,6 +37,7 @@ class StepKind(str, Enum):
     LOSS_GRAD = "loss_grad"         # its derivative with respect to y_hat
     # perceptron
     VISITS = "visits"               # one epoch of visits, a row each (shown only, not an answer)
+    RULE = "rule"                   # the points, the start line and the update rule with its cases (shown only)
     # graph
     GRAPH = "graph"                 # the computation graph drawn (shown only)
     NODE_VALUE = "node_value"       # the value of one node, from its children
@@ -52,7 +53,7 @@ class StepKind(str, Enum):
 
 # Steps that show what is given or how the work is laid out; they have no answer key.
 SHOWN_ONLY = frozenset({StepKind.GIVEN, StepKind.VISITS, StepKind.GRAPH, StepKind.LOCAL_DERIVATIVES,
-                        StepKind.EPOCHS, StepKind.FIGURE})
+                        StepKind.EPOCHS, StepKind.FIGURE, StepKind.RULE})
 
 
 @dataclass(frozen=True, eq=False)
