@@ -35,6 +35,7 @@ class StepKind(str, Enum):
     # loss
     LOSS_VALUE = "loss_value"       # one named loss: per example with the numbers in, then the cost
     LOSS_GRAD = "loss_grad"         # its derivative with respect to y_hat
+    LOSS_DATA = "loss_data"         # the targets, predictions and reduction given (shown only)
     # perceptron
     VISITS = "visits"               # one epoch of visits, a row each (shown only, not an answer)
     RULE = "rule"                   # the points, the start line and the update rule with its cases (shown only)
@@ -53,7 +54,7 @@ class StepKind(str, Enum):
 
 # Steps that show what is given or how the work is laid out; they have no answer key.
 SHOWN_ONLY = frozenset({StepKind.GIVEN, StepKind.VISITS, StepKind.GRAPH, StepKind.LOCAL_DERIVATIVES,
-                        StepKind.EPOCHS, StepKind.FIGURE, StepKind.RULE})
+                        StepKind.EPOCHS, StepKind.FIGURE, StepKind.RULE, StepKind.LOSS_DATA})
 
 
 @dataclass(frozen=True, eq=False)
