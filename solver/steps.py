@@ -45,6 +45,7 @@ class StepKind(str, Enum):
     LOCAL_DERIVATIVES = "local_derivatives"  # the derivative on each edge (shown only)
     PATH_SUM = "path_sum"           # a partial as a sum over paths of products of local derivatives
     # train
+    TRAINING = "training"           # the training set, the start and how the epochs run (shown only)
     EPOCHS = "epochs"               # the table (and curve) of the epochs (shown only)
     EPOCH_LOSS = "epoch_loss"       # the loss after one epoch: a row of the EPOCHS table
     # any kind
@@ -54,7 +55,8 @@ class StepKind(str, Enum):
 
 # Steps that show what is given or how the work is laid out; they have no answer key.
 SHOWN_ONLY = frozenset({StepKind.GIVEN, StepKind.VISITS, StepKind.GRAPH, StepKind.LOCAL_DERIVATIVES,
-                        StepKind.EPOCHS, StepKind.FIGURE, StepKind.RULE, StepKind.LOSS_DATA})
+                        StepKind.EPOCHS, StepKind.FIGURE, StepKind.RULE, StepKind.LOSS_DATA,
+                        StepKind.TRAINING})
 
 
 @dataclass(frozen=True, eq=False)
