@@ -1,0 +1,206 @@
+"""A perceptron run, point by point, two independent ways.
+
+`run_exact` works in `fractions.Fraction` from the decimal text of the inputs: the
+perceptron's arithmetic (products and sums of decimals) is then exact, and a hand
+solution's rounding is exact decimal rounding. `run_float` is the same algorithm
+written with NumPy float64 vectors; the two must agree (the caller cross-checks).
+
+Conventions (the seeds' notes):
+- score z = w . x + b; the trick predicts the positive class when z >= 0 (on the line
+  counts as positive), the negative class (0, or -1) when z < 0;
+- trick: w <- w + eta (y - y_hat) x, b <- b + eta (y - y_hat); a mistake is y_hat != y;
+- hinge: one point at a time, gradient descent on max(0, -y f(x)) with f(x) = z; a
+  mistake is y z <= 0 (on the line counts: else a start at w = 0, b = 0 never moves),
+  where the gradient is -y x (and -y for b), so w <- w + eta y x, b <- b + eta y;
+- the run stops after the first epoch without an update.
+With `decimals` (carry: rounded), every computed number is rounded half up to that many
+places before it is used again, as by hand: the score (the prediction reads the rounded
+score), the new w and the new b.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from .rounding import round_half_up
+
+# A float score this close to 0 (relative to the size of its terms) is a rounding residue of 0.
+SCORE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Visit:
+    epoch: int                  # 1-based
+    t: int                      # visit number over the whole run, 1-based
+    point: int                  # index of the point, 0-based
+    score: object               # z = w . x + b before the update (Fraction or float)
+    prediction: int             # the trick's y_hat (hinge: the same sign rule, shown for reference)
+    mistake: bool
+    step: object                # c: w <- w + c x, b <- b + c (0 when no update)
+    w: tuple                    # after the visit
+    b: object
+
+
+@dataclass(frozen=True)
+class Epoch:
+    number: int
+    updates: int
+    errors: int                 # misclassified points with the line at the end of the epoch
+    w: tuple
+    b: object
+
+
+@dataclass(frozen=True)
+class Run:
+    visits: tuple[Visit, ...]
+    epochs: tuple[Epoch, ...]
+    stopped_early: bool         # an epoch made no update before the last allowed one
+
+    @property
+    def updates(self) -> int:
+        return sum(e.updates for e in self.epochs)
+
+    @property
+    def w(self) -> tuple:
+        return self.epochs[-1].w
+
+    @property
+    def b(self):
+        return self.epochs[-1].b
+
+    @property
+    def errors(self) -> int:
+        return self.epochs[-1].errors
+
+
+def orders(n: int, epochs: int, seed: int | None) -> tuple[tuple[int, ...], ...]:
+    """The points visited in each epoch: 0..n-1, or a permutation per epoch drawn from
+    numpy.random.default_rng(seed), epoch after epoch."""
+    if seed is None:
+        return tuple(tuple(range(n)) for _ in range(epochs))
+    rng = np.random.default_rng(seed)
+    return tuple(tuple(int(i) for i in rng.permutation(n)) for _ in range(epochs))
+
+
+def exact(value: float) -> Fraction:
+    """The decimal a float was written as (its shortest repr), as an exact fraction."""
+    return Fraction(repr(float(value)))
+
+
+# ---------------------------------------------------------------- exact: fractions
+
+def round_fraction(value: Fraction, decimals: int) -> Fraction:
+    """Half away from zero on `decimals` places, exactly (0.00005 -> 0.0001, -0.00005 -> -0.0001)."""
+    scale = 10 ** decimals
+    q = math.floor(abs(value) * scale + Fraction(1, 2))
+    return Fraction(q if value >= 0 else -q, scale)
+
+
+def predict(score, classes: tuple[int, int]) -> int:
+    return classes[1] if score >= 0 else classes[0]
+
+
+def is_mistake(rule: str, score, label: int, classes: tuple[int, int]) -> bool:
+    if rule == "hinge":
+        return label * score <= 0
+    return predict(score, classes) != label
+
+
+def count_errors(rule, points, labels, classes, w, b, hand=lambda v: v) -> int:
+    """Misclassified points for the line (w, b); `hand` rounds the scores as the run does."""
+    errors = 0
+    for x, y in zip(points, labels):
+        score = hand(sum((wj * xj for wj, xj in zip(w, x)), Fraction(0)) + b)
+        errors += is_mistake(rule, score, y, classes)
+    return errors
+
+
+def run_exact(points: Sequence[Sequence[float]], labels: Sequence[int], classes: tuple[int, int],
+              w: Sequence[float], b: float, eta: float, epochs: int, rule: str,
+              order: tuple[tuple[int, ...], ...], decimals: int | None = None) -> Run:
+    xs = [[exact(v) for v in row] for row in points]
+    ys = [int(v) for v in labels]
+    w_ = [exact(v) for v in w]
+    b_ = exact(b)
+    lr = exact(eta)
+    hand = (lambda v: round_fraction(v, decimals)) if decimals is not None else (lambda v: v)
+    visits: list[Visit] = []
+    done: list[Epoch] = []
+    t = 0
+    for number in range(1, epochs + 1):
+        updates = 0
+        for i in order[number - 1]:
+            t += 1
+            x, y = xs[i], ys[i]
+            score = hand(sum((wj * xj for wj, xj in zip(w_, x)), Fraction(0)) + b_)
+            mistake = is_mistake(rule, score, y, classes)
+            step = Fraction(0)
+            if mistake:
+                step = lr * (y - predict(score, classes)) if rule == "trick" else lr * y
+                w_ = [hand(wj + step * xj) for wj, xj in zip(w_, x)]
+                b_ = hand(b_ + step)
+                updates += 1
+            visits.append(Visit(number, t, i, score, predict(score, classes), mistake, step, tuple(w_), b_))
+        errors = count_errors(rule, xs, ys, classes, w_, b_, hand)
+        done.append(Epoch(number, updates, errors, tuple(w_), b_))
+        if updates == 0:
+            break
+    return Run(tuple(visits), tuple(done), stopped_early=len(done) < epochs)
+
+
+# ---------------------------------------------------------------- float: NumPy
+
+def _float_round(decimals: int | None):
+    if decimals is None:
+        return lambda v: v
+    # Float residues first (0.1 + 0.2), then half up on the shown digits: 0.00005 must round up
+    # even when the float holds 4.99999...e-05.
+    fine = min(decimals + 6, 15)
+    return lambda v: round_half_up(round_half_up(v, fine), decimals)
+
+
+def _snap(score: float, w: np.ndarray, x: np.ndarray, b: float) -> float:
+    scale = float(np.abs(w * x).sum() + abs(b))
+    return 0.0 if abs(score) <= SCORE_TOLERANCE * max(scale, 1e-300) else score
+
+
+def run_float(points: np.ndarray, labels: np.ndarray, classes: tuple[int, int], w: np.ndarray, b: float,
+              eta: float, epochs: int, rule: str, order: tuple[tuple[int, ...], ...],
+              decimals: int | None = None) -> Run:
+    X = np.asarray(points, dtype=float)
+    Y = np.asarray(labels, dtype=float)
+    w = np.array(w, dtype=float)
+    b = float(b)
+    hand = _float_round(decimals)
+    negative, positive = classes
+    visits: list[Visit] = []
+    done: list[Epoch] = []
+    t = 0
+    for number in range(1, epochs + 1):
+        updates = 0
+        for i in order[number - 1]:
+            t += 1
+            x, y = X[i], Y[i]
+            score = float(hand(_snap(float(x @ w) + b, w, x, b)))
+            y_hat = positive if score >= 0 else negative
+            mistake = bool(y * score <= 0) if rule == "hinge" else y_hat != y
+            step = 0.0
+            if mistake:
+                step = eta * (y - y_hat) if rule == "trick" else eta * y
+                w = np.asarray(hand(w + step * x), dtype=float)
+                b = float(hand(b + step))
+                updates += 1
+            visits.append(Visit(number, t, i, score, int(y_hat), mistake, step, tuple(w.tolist()), b))
+        scores = np.array([float(hand(_snap(float(X[k] @ w) + b, w, X[k], b))) for k in range(len(X))])
+        if rule == "hinge":
+            errors = int(np.sum(Y * scores <= 0))
+        else:
+            errors = int(np.sum(np.where(scores >= 0, positive, negative) != Y))
+        done.append(Epoch(number, updates, errors, tuple(w.tolist()), b))
+        if updates == 0:
+            break
+    return Run(tuple(visits), tuple(done), stopped_early=len(done) < epochs)
