@@ -29,6 +29,7 @@ from ..yamlsource import Path_
 KEYS: tuple[str, ...] = ("y", "y_hat", "losses", "reduction", "huber_delta")
 MAX_OUTPUTS = 10          # a worked solution writes a term per output
 CATEGORICAL = ("cce", "sparse_cce")
+ONE_OUTPUT = tuple(name for name in LOSSES if name not in CATEGORICAL)
 PROBABILITY_SLACK = 0.01  # rows of y_hat may be rounded probabilities: 0.33 + 0.33 + 0.33
 
 At = Callable[..., Path_]   # at(e, o): the path of element (example e, output o); at(e): of row e
@@ -129,8 +130,9 @@ def _shape_mismatch(got, want, value, categorical: bool) -> str:
     message = (f"expected {want[0]} x {want[1]} like y_hat (examples x outputs), got {got[0]} x {got[1]}")
     flat = isinstance(value, list) and not any(isinstance(v, list) for v in value)
     if flat and not categorical and got == want[::-1]:
-        message += ("; a flat list is one value per example: write one example's outputs as a row, "
-                    f"[{', '.join(['..'] * got[0])}] inside [ ]")
+        row = ", ".join(str(v) for v in value)
+        message += (f"; a flat list is one value per example (for {', '.join(ONE_OUTPUT)}): "
+                    f"write one example's outputs as a row, [[{row}]]")
     return message
 
 
