@@ -233,7 +233,7 @@ def _visit_steps(p: Perceptron, runs: Runs) -> list[Step]:
         info = {"epoch": e.number, "rows": [_visit_row(p, v) for v in visits], "worked": worked,
                 "unworked": len(visits) - len(worked) if e.number == 1 else 0,
                 "order": [i + 1 for i in runs.orders[e.number - 1]] if p.order is not None else None,
-                "updates": e.updates, "errors": e.errors, "last": e.number == last,
+                "updates": e.updates, "errors": e.errors, "last": last,
                 "stopped_early": run.stopped_early and e.number == last, "allowed": p.epochs,
                 "rule": p.rule, "classes": p.classes, "d": p.d, "summary": False}
         steps.append(Step(f"epoch{e.number}", StepKind.VISITS, None, (), lambda v: None, info=info))
