@@ -111,7 +111,8 @@ def _batches(r: Reader, value: Any, path, n: int) -> tuple[BatchSetting, ...]:
             for j in range(i):
                 if settings[j].size == s.size:
                     same = "full batch" if s.full else f"batch {s.size}"
-                    also = f" ({n} examples: a size of {n} is full batch)" if s.full else ""
+                    written = isinstance(value[i], str) and isinstance(value[j], str)
+                    also = f" ({n} examples: a size of {n} is full batch)" if s.full and not written else ""
                     raise r.fail(path + (i,), f"{same} is listed twice (also as item {j + 1}){also}: "
                                  "give each setting once")
         return tuple(settings)
