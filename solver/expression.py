@@ -431,6 +431,8 @@ def _show(value: sp.Expr) -> str:
 
 # ------------------------------------------------------------------ operations
 
+# The operations whose derivative is written with the node's own value (sigmoid: s(1 - s)).
+USES_OUTPUT = frozenset({"sqrt", "tanh", "sigmoid"})
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 
 

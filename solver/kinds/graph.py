@@ -26,7 +26,7 @@ import sympy as sp
 from ..derive import Factor
 from ..errors import CrossCheckError
 from ..expression import (BINARY, KINK_TOLERANCE, OPERATIONS, Bin, Call, DomainError, Name, Neg, Num, Tree,
-                          check_domain, shape)
+                          USES_OUTPUT, check_domain, shape)
 from ..fields.graph import GraphSpec
 from ..figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
 from ..model import Question
@@ -173,6 +173,7 @@ class Numbers:
 
     def __init__(self, graph: Graph, spec: GraphSpec, decimals: int, carry: str):
         self.graph, self.given, self.decimals, self.carry = graph, spec.values, decimals, carry
+        self._used: dict[tuple[int, int], frozenset[int]] = {}
         self.varies: set[int] = set()       # the nodes that depend on a variable a partial is asked for
         for n in graph.nodes:
             if (n.role == "input" and n.name in spec.wrt) or any(c in self.varies for c in n.children):
@@ -194,8 +195,10 @@ class Numbers:
     def local(self, values, parent: int, child: int) -> float:
         """d parent / d child at these values (summed over the operands that are the child)."""
         node = self.graph.nodes[parent]
-        xs = self.operands(values, node)
-        out = self.value(values, parent)
+        used = self._uses(parent, child)
+        xs = tuple((self.value(values, o) if o in used else math.nan) if isinstance(o, int) else float(o)
+                   for o in node.operands)
+        out = self.value(values, parent) if node.op in USES_OUTPUT else None
         try:
             ds = OPERATIONS[node.op].derivatives(xs, out)
         except (ZeroDivisionError, ValueError, OverflowError) as exc:
@@ -205,6 +208,14 @@ class Numbers:
             raise DomainError(f"the derivative of {node.name} with respect to "
                               f"{self.graph.nodes[child].name} has no finite value")
         return round_half_up(d, self.decimals) if self.carry == "rounded" else d
+
+    def _uses(self, parent: int, child: int) -> frozenset[int]:
+        """The operand nodes the hand form of d parent / d child names (the others are not read)."""
+        if (parent, child) not in self._used:
+            names = {s.name for s in hand_formula(self.graph, parent, child).free_symbols}
+            self._used[(parent, child)] = frozenset(o for o in self.graph.nodes[parent].children
+                                                    if self.graph.nodes[o].name in names)
+        return self._used[(parent, child)]
 
     def edge_inputs(self, parent: int, child: int) -> set[str]:
         """The answer keys the local derivative on an edge is computed from: the nodes its
@@ -367,6 +378,8 @@ def _cross_check(graph: Graph, spec: GraphSpec, nums: Numbers, exact: dict, ref:
             _same(f"{node.key} (steps vs SymPy)", exact[node.key], ref.node(node.index))
     values = {n.index: nums.value(exact, n.index) for n in graph.nodes}
     for p, c in graph.edges:
+        if c not in nums.varies:
+            continue
         _same(f"d{graph.nodes[p].name}/d{graph.nodes[c].name} (rule vs sympy.diff)",
               nums.local(exact, p, c), ref.local(p, c, values))
     for var in spec.wrt:
@@ -429,7 +442,7 @@ def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
     hand_values = {n.index: nums.value(shown, n.index) for n in graph.nodes}
     work_values = shown if nums.carry == "rounded" else exact
     # from the output back, each node's operands in the order written
-    order = [(n.index, c) for n in reversed(graph.nodes) for c in n.children]
+    order = [(n.index, c) for n in reversed(graph.nodes) for c in n.children if c in nums.varies]
     edges = {(p, c): _edge_row(graph, p, c, nums, work_values, hand_values) for p, c in order}
     ops = [n for n in graph.nodes if n.role == "op"]
     steps: list[Step] = [Step("graph", StepKind.GRAPH, None, (), lambda v: None, info={
@@ -581,8 +594,8 @@ def _diagram(graph: Graph, values: dict[int, float], local_of: dict) -> Diagram:
                                  values[node.index], operation, node.role))
     edges = []
     for p, c in graph.edges:
-        e = local_of[(p, c)]
-        label = None if not e.formula.free_symbols or e.formula.has(sp.Piecewise) else e.formula
-        edges.append(DiagramEdge(graph.nodes[c].name, graph.nodes[p].name, label, e.value))
+        e = local_of.get((p, c))          # None on an edge no partial asked for passes along
+        label = None if e is None or not e.formula.free_symbols or e.formula.has(sp.Piecewise) else e.formula
+        edges.append(DiagramEdge(graph.nodes[c].name, graph.nodes[p].name, label, e.value if e else None))
     return Diagram("graph", "The computation graph: values in the nodes, local derivatives on the edges",
                    tuple(nodes), tuple(edges))
