@@ -1,0 +1,146 @@
+#!/usr/bin/env python
+"""Speed figures for `train` questions: printed, never asserted.
+
+    python bench/train.py            # best of 5 runs each
+    python bench/train.py --quick    # best of 1
+
+A 4-8-8-1 network (tanh or sigmoid hidden layers, a sigmoid output, bce or mse), 150
+examples, 1000 epochs, full batch and mini-batches of 16, float64:
+- loop:   solver.training.train alone (the vectorized NumPy epochs);
+- solve:  the whole question as `solve` does it (kinds.solve_question: both runs, the
+          answer steps of every epoch, the cross-checks, and for batch 16 the first update
+          worked in full through the SymPy derivation of 16 examples);
+- torch:  the same training as a PyTorch autograd loop (float64, CPU, same batches, same
+          update), when torch is importable; its final loss is compared with NumPy's.
+Targets (issue 3): full batch under 0.2 s of solving, batch 16 under 1 s; NumPy at least
+3 times faster than the torch loop on networks this small.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from solver.api import load_problem  # noqa: E402
+from solver.kinds import solve_question  # noqa: E402
+from solver.training import train  # noqa: E402
+
+EPOCHS, EXAMPLES, SIZES = 1000, 150, (4, 8, 8, 1)
+CASES = [("tanh", "bce", 0.1), ("sigmoid", "mse", 0.5)]
+
+
+def problem(hidden: str, loss: str, eta: float, batch) -> dict:
+    rng = np.random.default_rng(2024)
+    x = rng.uniform(-1, 1, (EXAMPLES, SIZES[0])).round(3)
+    y = (x[:, 0] + 0.5 * x[:, 1] - x[:, 2] * x[:, 3] > 0).astype(int)
+    layers = []
+    for i in range(len(SIZES) - 1):
+        layers.append({"units": SIZES[i + 1], "activation": hidden if i < len(SIZES) - 2 else "sigmoid",
+                       "weights": rng.normal(0, 0.5, (SIZES[i + 1], SIZES[i])).round(3).tolist(),
+                       "biases": np.zeros(SIZES[i + 1]).tolist()})
+    return {"kind": "train", "network": {"inputs": SIZES[0], "layers": layers},
+            "data": {"x": x.tolist(), "y": y.tolist()}, "loss": loss, "learning_rate": eta,
+            "epochs": EPOCHS, "batch": batch}
+
+
+def question(hidden, loss, eta, batch):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.yaml"
+        path.write_text(yaml.safe_dump(problem(hidden, loss, eta, batch)))
+        return load_problem(path).questions[0]
+
+
+def best(f, repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = f()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def torch_loop(q, size: int):
+    import torch
+
+    torch.set_num_threads(1)
+    x = torch.tensor(q.data.x, dtype=torch.float64)
+    y = torch.tensor(q.data.y, dtype=torch.float64)
+    params = []
+    for layer in q.network.layers:
+        params.append(torch.tensor(layer.weights, dtype=torch.float64, requires_grad=True))
+        params.append(torch.tensor(layer.biases, dtype=torch.float64, requires_grad=True))
+    acts = [getattr(torch, layer.activation) for layer in q.network.layers]
+
+    def forward(xb):
+        a = xb
+        for l, act in enumerate(acts):
+            a = act(a @ params[2 * l].T + params[2 * l + 1])
+        return a
+
+    def loss_of(p, t):
+        if q.loss == "bce":
+            return torch.nn.functional.binary_cross_entropy(p, t)
+        return ((p - t) ** 2).sum(dim=1).mean()
+
+    n = x.shape[0]
+    for _ in range(q.spec.epochs):
+        for start in range(0, n, size):
+            loss = loss_of(forward(x[start:start + size]), y[start:start + size])
+            grads = torch.autograd.grad(loss, params)
+            with torch.no_grad():
+                for p, g in zip(params, grads):
+                    p -= q.learning_rate * g
+        with torch.no_grad():
+            final = float(loss_of(forward(x), y))
+    return final
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else 5
+    try:
+        import torch
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = None
+    print(f"train: {'-'.join(map(str, SIZES))} network, {EXAMPLES} examples, {EPOCHS} epochs, float64; "
+          f"best of {repeats}")
+    print("torch: " + (torch_version if torch_version else "missing (pip install torch to compare)"))
+    header = f"{'hidden':8} {'loss':5} {'batch':>5} {'updates':>8} {'loop s':>8} {'solve s':>8} {'torch s':>8} " \
+             f"{'numpy x':>8} {'target':>8} {'final loss':>11} {'torch loss':>11}"
+    print(header)
+    print("-" * len(header))
+    for hidden, loss, eta in CASES:
+        for batch in ("full", 16):
+            q = question(hidden, loss, eta, batch)
+            size = q.spec.batches[0].size
+            solve_question(q)   # warm up: imports, caches
+            loop_s, run = best(lambda: train(q, size, EPOCHS), repeats)
+            solve_s, _ = best(lambda: solve_question(q), max(1, repeats // 2))
+            torch_s, torch_loss, ratio = None, None, None
+            if torch_version:
+                torch_s, torch_loss = best(lambda: torch_loop(q, size), max(1, repeats // 2))
+                ratio = torch_s / loop_s
+            target = 0.2 if batch == "full" else 1.0
+            updates = EPOCHS * q.spec.batches[0].updates_per_epoch(EXAMPLES)
+            print(f"{hidden:8} {loss:5} {str(batch):>5} {updates:>8} {loop_s:>8.3f} {solve_s:>8.3f} "
+                  f"{torch_s if torch_s is not None else float('nan'):>8.3f} "
+                  f"{ratio if ratio is not None else float('nan'):>8.1f} {'<' + str(target):>8} "
+                  f"{run.losses[-1]:>11.6f} {torch_loss if torch_loss is not None else float('nan'):>11.6f}")
+            if torch_loss is not None and not np.isclose(torch_loss, run.losses[-1], rtol=1e-6):
+                print(f"  warning: torch and NumPy end at different losses ({torch_loss} vs {run.losses[-1]})")
+
+
+if __name__ == "__main__":
+    main()
