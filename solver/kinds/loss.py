@@ -109,7 +109,8 @@ def _with_numbers(expr: sp.Expr, spec: LossSpec, e: int, j: int) -> sp.Expr:
 
 
 def _evaluate(expr: sp.Expr) -> float:
-    return float(expr.replace(HAND_MAX, sp.Max).doit())
+    """The value of a line as written (its unevaluated arithmetic done; max(0, .) of a number)."""
+    return float(expr.replace(HAND_MAX, lambda *args: sp.Max(*(a.doit() for a in args))).doit())
 
 
 def _sympy_elements(expr: sp.Expr, spec: LossSpec) -> np.ndarray:
