@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .derive import Derivation
 from .model import Problem, Question
-from .steps import Step, as_answer
+from .steps import PER_EXAMPLE, Step, as_answer
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +43,9 @@ class QuestionSolution:
         for s in self.steps:
             if not s.is_answer:
                 continue
-            out[s.key] = {"value": as_answer(s, s.value, n), "exact": as_answer(s, s.exact, n)}
+            # a train question's first update runs over its first mini-batch, not the whole data
+            examples = int(np.shape(s.value)[0]) if s.kind in PER_EXAMPLE else n
+            out[s.key] = {"value": as_answer(s, s.value, examples), "exact": as_answer(s, s.exact, examples)}
             if s.key == last:
                 out["yhat"] = dict(out[s.key])
         return out

@@ -6,6 +6,8 @@ import base64
 import io
 from dataclasses import dataclass, field
 
+import sympy as sp
+
 from ..figures import Chart, Diagram, clip_line
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
@@ -56,14 +58,17 @@ def png(fig, f) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=_chart_size(fig) if isinstance(fig, Chart) else _diagram_size(fig), dpi=110)
-    FigureCanvasAgg(figure)
-    ax = figure.add_subplot(1, 1, 1)
     if isinstance(fig, Chart):
-        _png_chart(ax, fig)
+        figure = Figure(figsize=_chart_size(fig), dpi=110)
+        FigureCanvasAgg(figure)
+        _png_chart(figure.add_subplot(1, 1, 1), fig)
+        figure.tight_layout()
     else:
-        _png_diagram(ax, fig, f)
-    figure.tight_layout()
+        # a big diagram is drawn at a lower resolution: the pixels, not the nodes, cost the time
+        figure = Figure(figsize=_diagram_size(fig), dpi=110 if len(fig.nodes) <= 15 else 80)
+        FigureCanvasAgg(figure)
+        _png_diagram(figure.add_subplot(1, 1, 1), fig, f)
+        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93)   # no axes to make room for
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
@@ -117,22 +122,17 @@ def _diagram_size(d: Diagram) -> tuple[float, float]:
     return (min(max(width, 4.0), 14.0), min(max(height, 2.5), 12.0))
 
 
-def _mathtext(tex: str) -> str:
-    """tex as matplotlib mathtext when it can parse it, else as plain text."""
-    from matplotlib.mathtext import MathTextParser
-
-    try:
-        MathTextParser("path").parse(f"${tex}$")
-        return f"${tex}$"
-    except (ValueError, RuntimeError):
-        return tex
+def _plain(expr) -> str:
+    """A formula as one line of plain text (b·c, x^2): matplotlib's mathtext costs ~20 ms a
+    label, seconds for a graph of 30 nodes, so the PNG writes formulas as text."""
+    return sp.sstr(expr).replace("**", "^").replace("*", "·")
 
 
 def _png_diagram(ax, d: Diagram, f) -> None:
     boxes = {}
     for n in d.nodes:
         face = {"input": "#e8f0fb", "output": "#fdecea"}.get(n.role, "white")
-        boxes[n.name] = ax.text(n.x, n.y, _mathtext(_node_tex(n, f)), ha="center", va="center", fontsize=10,
+        boxes[n.name] = ax.text(n.x, n.y, _node_text(n, f, _plain), ha="center", va="center", fontsize=10,
                                 zorder=3, bbox=dict(boxstyle="round,pad=0.35", fc=face, ec="black"))
     where = {n.name: (n.x, n.y) for n in d.nodes}
     for e in d.edges:
@@ -143,7 +143,7 @@ def _png_diagram(ax, d: Diagram, f) -> None:
                                     patchA=boxes[e.source].get_bbox_patch(),
                                     patchB=boxes[e.target].get_bbox_patch()))
         if e.label is not None or e.value is not None:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, _mathtext(_edge_tex(e, f)), fontsize=8, ha="center",
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, _edge_text(e, f, _plain), fontsize=8, ha="center",
                     va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     xs = [n.x for n in d.nodes]
     ys = [n.y for n in d.nodes]
@@ -153,19 +153,20 @@ def _png_diagram(ax, d: Diagram, f) -> None:
     ax.set_title(d.title)
 
 
-def _node_tex(n, f) -> str:
-    text = f.tex(n.symbol)
+def _node_text(n, f, write) -> str:
+    """symbol = operation = value, each formula written by `write` (f.tex or _plain)."""
+    text = write(n.symbol)
     if n.operation is not None:
-        text += " = " + f.tex(n.operation)
+        text += " = " + write(n.operation)
     if n.value is not None:
         text += " = " + f.num(n.value)
     return text
 
 
-def _edge_tex(e, f) -> str:
+def _edge_text(e, f, write) -> str:
     parts = []
     if e.label is not None and not (e.value is not None and e.label.is_Number):
-        parts.append(f.tex(e.label))
+        parts.append(write(e.label))
     if e.value is not None:
         parts.append(f.num(e.value))
     return " = ".join(parts)
@@ -231,7 +232,7 @@ def _tikz_diagram(d: Diagram, f) -> str:
     for e in d.edges:
         label = ""
         if e.label is not None or e.value is not None:
-            label = (rf" node[midway, fill=white, inner sep=1pt, font=\scriptsize] {{${_edge_tex(e, f)}$}}")
+            label = (rf" node[midway, fill=white, inner sep=1pt, font=\scriptsize] {{${_edge_text(e, f, f.tex)}$}}")
         lines.append(rf"\draw[->, gray] ({ids[e.source]}) --{label} ({ids[e.target]});")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines)
