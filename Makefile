@@ -31,6 +31,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/train.py
+	$(PY) bench/graph.py
 
 clean:
-	rm -rf $(VENV) output/*.md output/*.tex output/*.json output/*.pdf
+	rm -rf $(VENV) output/*.md output/*.tex output/*.json output/*.pdf output/*.png
