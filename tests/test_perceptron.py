@@ -445,3 +445,25 @@ def test_cli_pdf(tmp_path, latex_engine):
     proc = run_cli("--format", "pdf", "-o", str(tmp_path / "p.pdf"))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_markdown_math_is_balanced_and_signs_print_cleanly():
+    md = solve(PROBLEM).render("markdown", assets={})
+    assert md.count("$$") % 2 == 0
+    for line in md.splitlines():
+        if not line.startswith("$$"):
+            assert line.replace(r"\$", "").count("$") % 2 == 0, line
+    q = question(perceptron("""
+        points: [-2, -1, 1, 3]
+        labels: [-1, -1, 1, 1]
+        w: 0.5
+        b: -1
+        learning_rate: 0.5
+        epochs: 4
+        """))
+    from solver.model import Problem
+    from solver.solution import QuestionSolution, Solution
+    doc = Solution(Problem("p.yaml", None, (q,)), (QuestionSolution(q, tuple(solve_question(q)[0])),))
+    text = doc.render("markdown")
+    assert "- -" not in text and "+ -" not in text
+    assert r"= 0.5 + 0.5 \cdot 2 \cdot 1 = 1.5" in text      # w <- w + eta (y - y_hat) x with y - y_hat = 2

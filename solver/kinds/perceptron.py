@@ -70,12 +70,6 @@ def _runs(p: Perceptron, decimals: int, carry: str) -> Runs:
     return Runs(hand, exact_run, order)
 
 
-def _close(a, b) -> bool:
-    a, b = np.atleast_1d(np.asarray(a, dtype=float)), np.atleast_1d(np.asarray(b, dtype=float))
-    scale = max(1.0, float(np.abs(a).max(initial=0.0)))
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=RTOL * scale))
-
-
 def _cross_check(name: str, fractions: Run, floats: Run) -> None:
     """The exact and the float run must take the same decisions and reach the same numbers."""
     def fail(what, a, b):
@@ -83,14 +77,21 @@ def _cross_check(name: str, fractions: Run, floats: Run) -> None:
 
     if len(fractions.visits) != len(floats.visits):
         fail("number of visits", len(fractions.visits), len(floats.visits))
-    for u, v in zip(fractions.visits, floats.visits):
-        where = f"visit {u.t} (epoch {u.epoch}, point {u.point + 1})"
-        if (u.point, u.mistake, u.prediction) != (v.point, v.mistake, v.prediction):
-            fail(where, (u.point, u.mistake, u.prediction), (v.point, v.mistake, v.prediction))
-        for what, a, b in (("score", u.score, v.score), ("step", u.step, v.step),
-                           ("w", [float(x) for x in u.w], v.w), ("b", u.b, v.b)):
-            if not _close([float(x) for x in np.atleast_1d(np.asarray(a, dtype=object))], b):
-                fail(f"{where}, {what}", a, b)
+    decisions = [(v.point, v.mistake, v.prediction) for v in fractions.visits]
+    for u, got, v in zip(fractions.visits, decisions, floats.visits):
+        if got != (v.point, v.mistake, v.prediction):
+            fail(f"visit {u.t} (epoch {u.epoch}, point {u.point + 1}), decision", got,
+                 (v.point, v.mistake, v.prediction))
+    for what, get in (("score", lambda v: [v.score]), ("step", lambda v: [v.step]), ("w", lambda v: list(v.w)),
+                      ("b", lambda v: [v.b])):
+        a = np.array([get(v) for v in fractions.visits], dtype=float)
+        b = np.array([get(v) for v in floats.visits], dtype=float)
+        scale = max(1.0, float(np.abs(a).max(initial=0.0)))
+        off = ~np.isclose(a, b, rtol=RTOL, atol=RTOL * scale)
+        if off.any():
+            k = int(np.argwhere(off)[0][0])
+            u = fractions.visits[k]
+            fail(f"visit {u.t} (epoch {u.epoch}, point {u.point + 1}), {what}", a[k], b[k])
     for e, f in zip(fractions.epochs, floats.epochs):
         if (e.updates, e.errors) != (f.updates, f.errors):
             fail(f"epoch {e.number} (updates, errors)", (e.updates, e.errors), (f.updates, f.errors))
@@ -171,7 +172,6 @@ def _visit_row(p: Perceptron, v) -> dict:
     label = int(p.labels[v.point])
     return {"t": v.t, "i": v.point + 1, "x": tuple(float(c) for c in p.points[v.point]), "y": label,
             "score": float(v.score), "yhat": v.prediction, "margin": float(label * v.score),
-            "loss": float(max(Fraction(0), -label * Fraction(v.score))) if p.rule == "hinge" else None,
             "mistake": v.mistake, "step": float(v.step), "w": tuple(float(c) for c in v.w), "b": float(v.b)}
 
 
@@ -188,7 +188,9 @@ def _worked(p: Perceptron, v, before_w, before_b) -> dict:
     eta = _s("eta")
     if p.rule == "trick":
         factor = sp.Add(_s(f"y_{i}"), sp.Mul(-1, _s(f"yhat_{i}"), evaluate=False), evaluate=False)
-        factor_numbers = sp.Add(_int(y), sp.Mul(-1, _int(v.prediction), evaluate=False), evaluate=False)
+        # y - y_hat with the numbers in; 1 - (-1) would print as "1 - -1", so that case shows its value, 2
+        factor_numbers = _int(y - v.prediction) if v.prediction < 0 else \
+            sp.Add(_int(y), sp.Mul(-1, _int(v.prediction), evaluate=False), evaluate=False)
     else:
         factor, factor_numbers = _s(f"y_{i}"), _int(y)
     lr = _num(p.learning_rate)
