@@ -77,10 +77,10 @@ def png(fig, f) -> bytes:
 def _chart_size(chart: Chart) -> tuple[float, float]:
     """Equal axes: a figure of the data's shape, so the plot is not a strip in a wide frame."""
     if not chart.equal_axes:
-        return (6.0, 4.2)
+        return (7.2, 4.2)
     (x0, x1), (y0, y1) = limits(chart)
     ratio = (y1 - y0) / (x1 - x0) if x1 > x0 else 1.0
-    return (6.0, min(max(4.6 * ratio + 1.0, 3.0), 8.0))
+    return (7.4, min(max(4.6 * ratio + 1.0, 3.0), 8.0))
 
 
 def _png_chart(ax, chart: Chart) -> None:
@@ -97,7 +97,7 @@ def _png_chart(ax, chart: Chart) -> None:
             continue
         (x0, y0), (x1, y1) = seg
         style = dict(color="black", linewidth=1.8) if line.final else \
-            dict(color="grey", linewidth=1.0, linestyle="--", alpha=0.5 + 0.5 * (i + 1) / len(chart.boundaries))
+            dict(color=_shade(i, len(chart.boundaries)), linewidth=1.2, linestyle="--")
         ax.plot([x0, x1], [y0, y1], label=line.label, **style)
     if chart.log_y:
         ax.set_yscale("log")
@@ -111,7 +111,15 @@ def _png_chart(ax, chart: Chart) -> None:
     ax.set_title(chart.title)
     ax.grid(True, alpha=0.3)
     if any(s.label for s in chart.series) or chart.boundaries:
-        ax.legend(fontsize=8, loc="best")
+        # outside the plot, as in the LaTeX: inside it would cover a point or a line
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+
+
+def _shade(i: int, count: int) -> str:
+    """The colour of the i-th earlier line: from light orange (first) to dark blue (latest)."""
+    from matplotlib import colormaps
+    r, g, b, _ = colormaps["plasma_r"](0.15 + 0.7 * i / max(count - 1, 1))
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
 
 def _diagram_size(d: Diagram) -> tuple[float, float]:
@@ -212,7 +220,8 @@ def _tikz_chart(chart: Chart, f) -> str:
         if seg is None:
             continue
         (x0, y0), (x1, y1) = seg
-        style = "black, very thick" if line.final else f"gray!{40 + int(50 * (i + 1) / len(chart.boundaries))}, dashed"
+        share = int(100 * i / max(len(chart.boundaries) - 1, 1))
+        style = "black, very thick" if line.final else f"blue!{share}!orange, dashed, thick"
         lines.append(rf"\addplot[{style}] coordinates {{({x0:.6g},{y0:.6g}) ({x1:.6g},{y1:.6g})}};")
         lines.append(rf"\addlegendentry{{{f.esc(line.label)}}}")
     lines += [r"\end{axis}", r"\end{tikzpicture}"]

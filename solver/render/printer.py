@@ -47,6 +47,35 @@ class ExamPrinter(LatexPrinter):
             return "- " + body
         return super()._print_Mul(expr)
 
+    def _print_Add(self, expr, order=None):
+        """SymPy's, except that a term -1 * (negative number) keeps its sign: 1 - (-1), never 1 - -1."""
+        tex = ""
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i > 0:
+                negated = self._negated(term)
+                if negated is None:
+                    tex += " + "
+                else:
+                    tex += " - "
+                    term = negated
+            body = self._print(term)
+            if i > 0 and (isinstance(term, sp.Add) or (term.is_Number and term < 0)
+                          or body.lstrip().startswith("-")):
+                body = rf"\left({body}\right)"
+            tex += body
+        return tex
+
+    @staticmethod
+    def _negated(term):
+        """The term without its minus sign, or None when it has none to take out."""
+        if isinstance(term, sp.Mul) and len(term.args) >= 2 and term.args[0] == -1:
+            return sp.Mul(*term.args[1:], evaluate=False) if len(term.args) > 2 else term.args[1]
+        if term.is_Number and term < 0:
+            return -term
+        if term.could_extract_minus_sign():
+            return -term
+        return None
+
     def _print_Derivative(self, expr):
         top = self._print(expr.expr)
         bottom = self._print(expr.variables[0])
