@@ -22,11 +22,14 @@ EXIT_INTERNAL = 3
 @click.option("--decimals", type=click.IntRange(0, 10), help="Digits shown after the point (file default 4).")
 @click.option("--carry", type=click.Choice(["rounded", "exact"]),
               help="rounded: later steps use the rounded values shown, as by hand; exact: full precision.")
-@click.option("--notation", type=click.Choice(["layer"]), help="How quantities are written (layer: z^[l] = W^[l] a^[l-1] + b^[l]).")
+@click.option("--notation", type=click.Choice(["layer", "indexed", "batch"]),
+              help="How quantities are written: layer (z^[l] = W^[l] a^[l-1] + b^[l]), indexed (w^k_ij, "
+                   "O_kj, every partial weight by weight) or batch (H_in = X W_1 over all examples at once).")
 @click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
+@click.option("--brief", is_flag=True, help="Drop the explaining words, keep the mathematics (an answer key that fits on fewer pages).")
 @click.option("--max-params", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Refuse networks with more parameters than this (a worked solution shows every one).")
-def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation, question_id, max_params):
+def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation, question_id, brief, max_params):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -45,7 +48,7 @@ def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation,
     try:
         assets: dict[str, bytes] | None = {} if target is not None else None
         data = _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets,
-                        target.stem if target is not None else problem.stem)
+                        target.stem if target is not None else problem.stem, brief)
         _write(data, assets or {}, target)
     except SolveError as exc:
         click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
@@ -56,7 +59,7 @@ def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation,
         sys.exit(EXIT_INTERNAL)
 
 
-def _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets, stem) -> bytes:
+def _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets, stem, brief) -> bytes:
     """The document; a Markdown document's pictures are put into `assets` (None: embedded)."""
     from .api import solve
     from .settings import Settings
@@ -68,9 +71,9 @@ def _produce(problem, fmt, decimals, carry, notation, question_id, max_params, a
         return (json.dumps(solution.to_json(), indent=2) + "\n").encode()
     if fmt == "pdf":
         from .render.pdf import compile_pdf
-        pdf, _ = compile_pdf(solution.render("latex"))
+        pdf, _ = compile_pdf(solution.render("latex", brief=brief))
         return pdf
-    return solution.render(fmt, assets, stem).encode()
+    return solution.render(fmt, assets, stem, brief).encode()
 
 
 def _write(data: bytes, assets: dict[str, bytes], target: Path | None) -> None:

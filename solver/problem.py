@@ -21,8 +21,7 @@ from .yamlsource import Path_, Source, dotted
 KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
 NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question is a network and data
 FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
-NOTATIONS = ("layer",)
-LATER_NOTATIONS = ("indexed", "batch")
+NOTATIONS = ("layer", "indexed", "batch")
 SETTINGS_KEYS = ("decimals", "carry", "notation")
 COMMON_KEYS = ("id", "title", "kind") + SETTINGS_KEYS
 NETWORK_QUESTION_KEYS = ("network", "data", "loss", "reduction", "huber_delta", "learning_rate", "update")
@@ -212,7 +211,7 @@ def _display(r: Reader, node: dict, path: Path_, base: Display) -> Display:
     if "carry" in node:
         carry = r.choice(node["carry"], path + ("carry",), ("rounded", "exact"))
     if "notation" in node:
-        notation = r.choice(node["notation"], path + ("notation",), NOTATIONS, LATER_NOTATIONS)
+        notation = r.choice(node["notation"], path + ("notation",), NOTATIONS)
     return Display(decimals, carry, notation)
 
 

@@ -16,7 +16,7 @@ class Settings:
 
     decimals: int | None = None
     carry: str | None = None          # rounded | exact
-    notation: str | None = None       # layer
+    notation: str | None = None       # layer | indexed | batch
     question: str | None = None       # solve only this question id
     max_parameters: int = MAX_PARAMETERS
 
@@ -25,8 +25,8 @@ class Settings:
             raise UsageError(f"--decimals must be from 0 to 10, got {self.decimals}")
         if self.carry not in (None, "rounded", "exact"):
             raise UsageError(f"--carry must be rounded or exact, got {self.carry!r}")
-        if self.notation not in (None, "layer"):
-            raise UsageError(f"--notation {self.notation!r} is not available yet; use layer")
+        if self.notation not in (None, "layer", "indexed", "batch"):
+            raise UsageError(f"--notation must be layer, indexed or batch, got {self.notation!r}")
         if self.max_parameters < 1:
             raise UsageError("--max-params must be at least 1")
 

@@ -61,11 +61,13 @@ class Solution:
                 "questions": [{"id": qs.question.id, "kind": qs.question.kind, "answers": qs.answers()}
                               for qs in self.questions]}
 
-    def render(self, fmt: str = "markdown", assets: dict[str, bytes] | None = None, stem: str = "solution") -> str:
+    def render(self, fmt: str = "markdown", assets: dict[str, bytes] | None = None, stem: str = "solution",
+               brief: bool = False) -> str:
         """The document as text. Pictures of a Markdown document are files named `stem-...png`
-        put into `assets` when it is given (to be written beside the document), else embedded."""
+        put into `assets` when it is given (to be written beside the document), else embedded.
+        `brief` drops the words and keeps the mathematics."""
         from .render.documents import render
-        return render(self, fmt, assets, stem)
+        return render(self, fmt, assets, stem, brief)
 
     def _repr_markdown_(self) -> str:
         return self.render("markdown")

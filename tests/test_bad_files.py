@@ -46,7 +46,7 @@ CASES = [
     ("kind_typo.yaml", 2, 1, "kind", "unknown value 'backprob'; did you mean 'backprop'?"),
     ("train_missing_loss.yaml", 3, 5, "questions[0]",
      "loss: missing; a train question needs a loss and a learning_rate"),
-    ("notation_later.yaml", 2, 1, "notation", "'indexed' is not supported by this version yet"),
+    ("notation_typo.yaml", 2, 1, "notation", "unknown value 'indexd'; did you mean 'indexed'?"),
     # numbers
     ("nan.yaml", 8, 23, "network.layers[0].weights[0][1]", ".nan is not a finite number"),
     ("inf.yaml", 8, 7, "data.x[0]", ".inf is not a finite number"),

@@ -64,7 +64,7 @@ def test_bad_option_value_is_usage_error():
 def test_help_lists_the_options():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    for option in ["--format", "--output", "--decimals", "--carry", "--notation", "--question", "--max-params"]:
+    for option in ["--format", "--output", "--decimals", "--carry", "--notation", "--question", "--brief", "--max-params"]:
         assert option in result.output
 
 

@@ -10,7 +10,7 @@ import jinja2
 
 from .figures import Pictures
 from .formatter import Formatter
-from .notation import NOTATIONS
+from .notation import notation_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
@@ -54,20 +54,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def formatter_for(qs, fmt: str, pictures: Pictures | None = None) -> Formatter:
+def formatter_for(qs, fmt: str, pictures: Pictures | None = None, brief: bool = False) -> Formatter:
     q = qs.question
-    net = q.network
-    notation = NOTATIONS[q.display.notation](len(net.layers) if net else 0, net.layers[-1].units if net else 1)
+    notation = notation_for(q.display.notation, q.network)
     esc = latex_escape if fmt == "latex" else markdown_escape
-    return Formatter(notation, q.display.decimals, fmt, pictures, esc)
+    return Formatter(notation, q.display.decimals, fmt, pictures, esc, brief)
 
 
-def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "solution") -> str:
+def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "solution",
+           brief: bool = False) -> str:
     """The document; a Markdown document's pictures go into `assets` as `stem-<question>-<name>.png`
     (to be written beside it), or are embedded as data URIs when `assets` is None."""
     template = environment().get_template(MAIN[fmt])
     esc = latex_escape if fmt == "latex" else markdown_escape
-    questions = [(qs, formatter_for(qs, fmt, Pictures(assets, f"{stem}-{qs.question.id}")))
+    questions = [(qs, formatter_for(qs, fmt, Pictures(assets, f"{stem}-{qs.question.id}"), brief))
                  for qs in solution.questions]
     text = template.render(solution=solution, problem=solution.problem, questions=questions, esc=esc, fmt=fmt)
     return re.sub(r"\n{3,}", "\n\n", text)

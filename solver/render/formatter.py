@@ -20,8 +20,10 @@ OPERATORS = {"+": "+", "-": "-", "=": "=", "hadamard": r"\odot"}
 
 
 class Formatter:
-    def __init__(self, notation, decimals: int, fmt: str = "markdown", pictures=None, esc=str):
+    def __init__(self, notation, decimals: int, fmt: str = "markdown", pictures=None, esc=str,
+                 brief: bool = False):
         self.notation = notation
+        self.brief = brief            # drop the words, keep the mathematics
         self.decimals = decimals
         self.fmt = fmt
         self.pictures = pictures      # a render.figures.Pictures: where a Markdown picture goes

@@ -1,6 +1,6 @@
-"""How quantities are named on the page. One object per notation; the printer asks it.
-
-Issue 4 adds `indexed` and `batch`; each is one more object with the same methods.
+"""How quantities are named on the page. One object per notation; the printer and the
+templates ask it. `layer` is here; each other notation N is `notation_N.py` with an object
+`NOTATION` of the same methods (and `for_network`), found by `notation_for`.
 """
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ class LayerNotation:
     layers: int                 # L: the output layer's a is written y-hat
     outputs: int                # one output: y-hat and y without a subscript
     name = "layer"
+
+    @classmethod
+    def for_network(cls, network) -> "LayerNotation":
+        """The notation of a question's network (None for kinds without one)."""
+        if network is None:
+            return cls(0, 1)
+        return cls(len(network.layers), network.layers[-1].units)
 
     def scalar(self, m: Meaning) -> str:
         kind, l, i, j, e = m
@@ -52,4 +59,11 @@ class LayerNotation:
         return base + (f"^{{[{layer}]}}" if layer is not None else "")
 
 
-NOTATIONS = {"layer": LayerNotation}
+NOTATIONS = ("layer", "indexed", "batch")
+
+
+def notation_for(name: str, network):
+    if name == "layer":
+        return LayerNotation.for_network(network)
+    import importlib
+    return importlib.import_module(f"{__package__}.notation_{name}").NOTATION.for_network(network)
