@@ -66,4 +66,9 @@ def notation_for(name: str, network):
     if name == "layer":
         return LayerNotation.for_network(network)
     import importlib
-    return importlib.import_module(f"{__package__}.notation_{name}").NOTATION.for_network(network)
+    try:
+        module = importlib.import_module(f"{__package__}.notation_{name}")
+    except ModuleNotFoundError:
+        from ..errors import UsageError
+        raise UsageError(f"notation {name!r} is not supported by this version yet; use layer") from None
+    return module.NOTATION.for_network(network)
