@@ -81,3 +81,42 @@ def test_latex_compiles(problem, tmp_path, latex_engine):
     overfull = [line for line in log.splitlines() if line.startswith("Overfull \\hbox")
                 and float(line.split("(")[1].split("pt")[0]) > 10]
     assert not overfull, overfull
+
+
+# --brief: the words go, the mathematics and every answer stay
+SENTENCES = ["Backpropagation starts at the output", "Each neuron of layer 1 takes the weighted sum",
+             "Gradient descent moves each parameter against its gradient"]
+
+
+def shown_numbers(solution) -> set[str]:
+    """Every value the answer keys show, formatted as the document writes it."""
+    from solver.rounding import format_number
+    import numpy as np
+
+    out = set()
+    for qs in solution.questions:
+        for s in qs.steps:
+            if s.is_answer:
+                out |= {format_number(float(v), qs.question.display.decimals) for v in np.ravel(s.value)}
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex"])
+def test_brief_drops_the_words_and_keeps_the_mathematics(fmt):
+    solution = solve(ROOT / "problems" / "exam1.yaml")
+    full, brief = solution.render(fmt, {}), solution.render(fmt, {}, brief=True)
+    for sentence in SENTENCES:
+        assert sentence in full and sentence not in brief
+    assert len(brief) < 0.85 * len(full)
+    for number in shown_numbers(solution):
+        assert number in brief, number
+    for s in solution.questions[0].shown:
+        assert f"Step {solution.questions[0].shown.index(s) + 1}." in brief   # every step keeps its heading
+
+
+def test_brief_latex_compiles(tmp_path, latex_engine):
+    tex = solve(ROOT / "problems" / "exam1.yaml").render("latex", brief=True)
+    (tmp_path / "doc.tex").write_text(tex)
+    proc = subprocess.run([latex_engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout[-3000:]
