@@ -1,12 +1,13 @@
 # make solve: set up, then write the answer key of problems/exam1.yaml under output/
 # make test:  set up, then run every test
 # make bench: set up, then print the speed figures
+# make examples: set up, then rewrite examples/ (the seeds' worked examples, Markdown and PDF)
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup solve test bench clean
+.PHONY: setup solve test bench examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/train.py
 	$(PY) bench/graph.py
+
+examples: $(STAMP)
+	$(PY) examples/build.py
 
 clean:
 	rm -rf $(VENV) output/*.md output/*.tex output/*.json output/*.pdf output/*.png

@@ -120,3 +120,18 @@ def test_brief_latex_compiles(tmp_path, latex_engine):
     proc = subprocess.run([latex_engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.name)
+def test_every_picture_is_in_both_formats(problem):
+    """A picture beside the Markdown (written and referenced) is drawn in the LaTeX too."""
+    import re
+
+    solution = solve(problem)
+    assets: dict[str, bytes] = {}
+    markdown = solution.render("markdown", assets, problem.stem)
+    referenced = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
+    assert sorted(referenced) == sorted(assets)
+    assert all(data.startswith(b"\x89PNG") for data in assets.values())
+    latex = solution.render("latex")
+    assert latex.count(r"\begin{tikzpicture}") == len(referenced)
