@@ -20,6 +20,7 @@ from ..activations import ACTIVATIONS, snap
 from ..crosscheck import cross_check
 from ..losses import LOSSES, REDUCTIONS, example_loss_expr
 from ..model import Question
+from ..network_diagram import diagram_step
 from ..rounding import round_half_up
 from ..steps import Line, MatrixForm, Part, Step, StepKind
 from ..symbols import meaning, sym
@@ -34,7 +35,7 @@ def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, 
     specs = _specs(q, with_loss, backprop)
     exact, shown = _run(specs, given, q.display.decimals, q.display.carry)
     cross_check(q, derivation, exact)
-    steps = [_given_step(q, given)] + [_finish(q, derivation, s, exact, shown) for s in specs]
+    steps = [_given_step(q, given), diagram_step(net)] + [_finish(q, derivation, s, exact, shown) for s in specs]
     return steps, derivation, exact
 
 

@@ -27,6 +27,7 @@ from ..errors import CrossCheckError
 from ..fields.train import BatchSetting, Train
 from ..figures import Chart, Series
 from ..model import Data, Network, Question
+from ..network_diagram import diagram_step
 from ..problem import MAX_EXAMPLES
 from ..steps import Step, StepKind
 from ..symbols import sym
@@ -67,7 +68,8 @@ def solve(q: Question) -> list[Step]:
     first = _first_update(q, runs[0])
     for t in runs:
         _cross_check(q, t)
-    steps = [_training_step(q, runs, bool(first))] + first + [_epochs_step(q, runs, names if history else ())]
+    steps = [_training_step(q, runs, bool(first)), diagram_step(q.network)] + first \
+        + [_epochs_step(q, runs, names if history else ())]
     for t in runs:
         steps += _answer_steps(q, t)
     return steps
@@ -145,7 +147,8 @@ def _first_update(q: Question, t: Trained) -> list[Step]:
                 # the hand runs round the same values in the same order; only a tie could part them
                 _same(f"{key} shown (training loop vs backprop steps)", t.value(run_shown[l - 1]),
                       shown[key], atol=2 * half + 1e-12, rtol=0)
-    return steps[1:]    # the training step shows the givens
+    # the training step shows the givens, and the network is drawn once, after it
+    return [s for s in steps if s.kind not in (StepKind.GIVEN, StepKind.FIGURE)]
 
 
 def _cross_check(q: Question, t: Trained) -> None:

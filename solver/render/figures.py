@@ -3,12 +3,16 @@ TikZ/pgfplots inside a LaTeX one. Both draw the same records the same way."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
+import re
+import textwrap
 from dataclasses import dataclass, field
 
 import sympy as sp
 
 from ..figures import Chart, Diagram, clip_line
+from ..symbols import meaning
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 TIKZ_COLOURS = ("blue", "red", "teal", "violet", "orange", "brown")
@@ -65,10 +69,13 @@ def png(fig, f) -> bytes:
         figure.tight_layout()
     else:
         # a big diagram is drawn at a lower resolution: the pixels, not the nodes, cost the time
-        figure = Figure(figsize=_diagram_size(fig), dpi=110 if len(fig.nodes) <= 15 else 80)
+        size = _diagram_size(fig)
+        figure = Figure(figsize=size, dpi=110 if len(fig.nodes) <= 15 else 80)
         FigureCanvasAgg(figure)
-        _png_diagram(figure.add_subplot(1, 1, 1), fig, f)
-        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93)   # no axes to make room for
+        title = textwrap.fill(fig.title, max(int(size[0] * 72 / 7), 30))       # ~7 pt a character
+        top = 1 - (0.22 * (title.count("\n") + 1) + 0.15) / size[1]
+        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=top)   # no axes to make room for
+        return _png_diagram(figure, fig, f, title)
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
@@ -130,35 +137,193 @@ def _diagram_size(d: Diagram) -> tuple[float, float]:
     return (min(max(width, 4.0), 14.0), min(max(height, 2.5), 12.0))
 
 
-def _plain(expr) -> str:
-    """A formula as one line of plain text (b·c, x^2): matplotlib's mathtext costs ~20 ms a
-    label, seconds for a graph of 30 nodes, so the PNG writes formulas as text."""
+def _plain(expr, f=None) -> str:
+    """A formula as one line of plain text (b·c, x^2, W[1]_12): matplotlib's mathtext costs a
+    few ms a label, too much for a graph of 30 nodes, so a big PNG writes formulas as text.
+    Semantic symbols (solver/symbols.py) are written as the notation writes them."""
+    if f is not None and any(meaning(s) is not None for s in expr.free_symbols):
+        return tex_to_text(f.tex(expr))
     return sp.sstr(expr).replace("**", "^").replace("*", "·")
 
 
-def _png_diagram(ax, d: Diagram, f) -> None:
-    boxes = {}
+_TEXT_COMMANDS = {"sigma": "σ", "delta": "δ", "alpha": "α", "eta": "η", "ell": "ℓ", "cdot": "·",
+                  "odot": "⊙", "partial": "∂", "vdots": "⋮", "quad": " ", "qquad": "  "}
+
+
+def tex_to_text(tex: str) -> str:
+    """The printer's LaTeX of a short formula as plain text: \\hat{y} -> ŷ, W^{[1]}_{12} -> W[1]_12,
+    \\sigma{\\left(z\\right)} -> σ(z)."""
+    s = re.sub(r"\\hat\{(\w)\}", lambda m: "ŷ" if m.group(1) == "y" else m.group(1) + "\u0302", tex)
+    s = s.replace(r"\left", "").replace(r"\right", "")
+    s = re.sub(r"\\operatorname\{([^{}]*)\}", r"\1", s)
+    s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: f"{_group(m.group(1))}/{_group(m.group(2))}", s)
+    s = re.sub(r"\\([A-Za-z]+)", lambda m: _TEXT_COMMANDS.get(m.group(1), m.group(1)), s)
+    s = re.sub(r"\^\{?(?=[\[(])", "", s)          # W^{[1]}: the brackets mark the superscript already
+    s = s.replace("{", "").replace("}", "").replace("\\", "")
+    s = re.sub(r"\s+", " ", s)
+    return re.sub(r"\s+\)", ")", re.sub(r"\(\s+", "(", s)).strip()
+
+
+def _group(text: str) -> str:
+    return text if text.isalnum() else f"({text})"
+
+
+# ---------------------------------------------------------------- where edge labels go
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big text is in one drawing, in the units of its node coordinates."""
+    unit_x: float          # length of one x unit (cm or inches)
+    unit_y: float
+    label_char: float      # width of a label character, and the height of a label
+    label_height: float
+    node_char: float
+    node_height: float     # of one line
+    label_pad: float       # the space around a label's text, and around a node's
+    node_pad: float
+
+
+def _box_of(text: str, char: float, height: float, pad: float, sizes: Sizes) -> tuple[float, float]:
+    """Half width and half height of a text's box (lines split by newlines), in units;
+    sub- and superscripts count for less."""
+    lines = text.split("\n")
+    width = max(len(line) - 0.4 * len(re.findall(r"[_\[\]]", line)) for line in lines) * char + 2 * pad
+    return width / 2 / sizes.unit_x, (len(lines) * height + 2 * pad) / 2 / sizes.unit_y
+
+
+def _overlap(a, b) -> float:
+    (ax, ay, aw, ah), (bx, by, bw, bh) = a, b
+    dx = aw + bw - abs(ax - bx)
+    dy = ah + bh - abs(ay - by)
+    return dx * dy if dx > 0 and dy > 0 else 0.0
+
+
+# where along an edge its label may go (0 = source, 1 = target): the middle first, then
+# nearer the target, where the edges into one node fan out, then nearer the source
+SPOTS = (0.5, 0.65, 0.35, 0.72, 0.28) + tuple(sorted({round(0.22 + 0.04 * k, 2) for k in range(15)} -
+                                                    {0.5, 0.65, 0.35, 0.72, 0.28}, key=lambda t: abs(t - 0.6)))
+
+
+def label_spots(d: Diagram, texts: dict, sizes: Sizes) -> dict[int, float]:
+    """Where along its edge (0 = source, 1 = target) each labelled edge's label goes, so that
+    labels cover neither one another nor a node. The labels of edges between the same two
+    columns go at one place along their edges when that place fits them all (a tidy column of
+    labels); otherwise each goes to the first place that fits, or overlaps least. `texts` maps
+    node names and edge indices to their plain text (for their sizes)."""
+    where = {n.name: n for n in d.nodes}
+    taken = []
     for n in d.nodes:
-        face = {"input": "#e8f0fb", "output": "#fdecea"}.get(n.role, "white")
-        boxes[n.name] = ax.text(n.x, n.y, _node_text(n, f, _plain), ha="center", va="center", fontsize=10,
-                                zorder=3, bbox=dict(boxstyle="round,pad=0.35", fc=face, ec="black"))
-    where = {n.name: (n.x, n.y) for n in d.nodes}
-    for e in d.edges:
-        (x0, y0), (x1, y1) = where[e.source], where[e.target]
-        # the arrow runs from box edge to box edge, so its head stays visible
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=1,
-                    arrowprops=dict(arrowstyle="-|>", color="grey", lw=1.0, shrinkA=2, shrinkB=2,
-                                    patchA=boxes[e.source].get_bbox_patch(),
-                                    patchB=boxes[e.target].get_bbox_patch()))
-        if e.label is not None or e.value is not None:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, _edge_text(e, f, _plain), fontsize=8, ha="center",
-                    va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
+        if n.role != "elided":
+            w, h = _box_of(texts[n.name], sizes.node_char, sizes.node_height, sizes.node_pad, sizes)
+            taken.append((n.x, n.y, w, h))
+    groups: dict[tuple[float, float], list[int]] = {}
+    for k, e in enumerate(d.edges):
+        if k in texts:
+            groups.setdefault((where[e.source].x, where[e.target].x), []).append(k)
+
+    def box(k: int, t: float):
+        a, b = where[d.edges[k].source], where[d.edges[k].target]
+        w, h = _box_of(texts[k], sizes.label_char, sizes.label_height, sizes.label_pad, sizes)
+        return (a.x + t * (b.x - a.x), a.y + t * (b.y - a.y), w, h)
+
+    def cost(candidate, others) -> float:
+        return sum(_overlap(candidate, o) for o in others)
+
+    spots: dict[int, float] = {}
+    for edges in groups.values():
+        def clash(t: float) -> float:
+            boxes = [box(k, t) for k in edges]
+            return sum(cost(b, taken) for b in boxes) + \
+                sum(_overlap(p, q) for i, p in enumerate(boxes) for q in boxes[i + 1:])
+
+        best = min(SPOTS, key=lambda t: (clash(t) > 0, clash(t)))      # first that fits, or least bad
+        if clash(best) == 0:
+            spots.update({k: best for k in edges})
+            taken += [box(k, best) for k in edges]
+            continue
+        for k in edges:       # each label as near that place as it fits
+            near = sorted(SPOTS, key=lambda t: abs(t - best))
+            spots[k] = min(near, key=lambda t: (cost(box(k, t), taken) > 0, cost(box(k, t), taken)))
+            taken.append(box(k, spots[k]))
+    return spots
+
+
+# ---------------------------------------------------------------- diagrams in PNG
+
+MAX_MATH_LABELS = 40     # up to this many texts, a PNG writes them in mathtext like the LaTeX
+
+
+def _png_diagram(figure, d: Diagram, f, title: str) -> bytes:
+    """Labels in mathtext, as the LaTeX sets them, when there are few; else in plain text (and
+    in plain text too when mathtext cannot set one of them: it fails when drawn, not before)."""
+    labels = sum(1 for n in d.nodes if n.role != "elided") + sum(1 for e in d.edges if _has_label(e))
+    ax = figure.add_subplot(1, 1, 1)
+    for math in (True, False) if labels <= MAX_MATH_LABELS else (False,):
+        ax.clear()
+        _draw_diagram(ax, d, f, math, title)
+        out = io.BytesIO()
+        try:
+            figure.savefig(out, format="png", metadata={"Software": None})
+        except ValueError:
+            if not math:
+                raise
+            continue
+        return out.getvalue()
+    raise AssertionError("unreachable: the plain-text drawing either returns or raises")
+
+
+def _has_label(e) -> bool:
+    return e.label is not None or e.value is not None
+
+
+def _draw_diagram(ax, d: Diagram, f, math: bool, title: str) -> None:
+    def write(expr):
+        return f.tex(expr) if math else _plain(expr, f)
+
+    def text_of(body: str) -> str:
+        return f"${body}$" if math else body
+
+    plain = {n.name: _node_text(n, f, lambda e: _plain(e, f)) for n in d.nodes}
+    plain.update({k: _edge_text(e, f, lambda x: _plain(x, f)) for k, e in enumerate(d.edges) if _has_label(e)})
     xs = [n.x for n in d.nodes]
     ys = [n.y for n in d.nodes]
+    params = ax.figure.subplotpars
+    width, height = ax.figure.get_size_inches()
+    sizes = Sizes((params.right - params.left) * width / (max(xs) - min(xs) + 1.2),
+                  (params.top - params.bottom) * height / (max(ys) - min(ys) + 1.2),
+                  8 * 0.55 / 72, 8 * 1.8 / 72, 10 * 0.55 / 72, 10 * 1.5 / 72, 0.02, 0.05)
+    spots = label_spots(d, plain, sizes)
+    boxes = {}
+    for n in d.nodes:
+        if n.role == "elided":
+            boxes[n.name] = ax.text(n.x, n.y, "⋮", ha="center", va="center", fontsize=16, zorder=3)
+        elif n.role == "caption":
+            boxes[n.name] = ax.text(n.x, n.y, text_of(_node_text(n, f, write)), ha="center", va="center",
+                                    fontsize=9, color="#444444", zorder=3)
+        else:
+            face = {"input": "#e8f0fb", "output": "#fdecea"}.get(n.role, "white")
+            boxes[n.name] = ax.text(n.x, n.y, text_of(_node_text(n, f, write)), ha="center", va="center",
+                                    fontsize=10, zorder=3,
+                                    bbox=dict(boxstyle="round,pad=0.35", fc=face, ec="black"))
+    where = {n.name: (n.x, n.y) for n in d.nodes}
+    for k, e in enumerate(d.edges):
+        (x0, y0), (x1, y1) = where[e.source], where[e.target]
+        # the arrow runs from box edge to box edge, so its head stays visible; it is drawn after
+        # the boxes (a higher zorder), which places them, or it would stop at their old places
+        patch_a, patch_b = boxes[e.source].get_bbox_patch(), boxes[e.target].get_bbox_patch()
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=4,
+                    arrowprops=dict(arrowstyle="-|>", color="grey", lw=1.0,
+                                    shrinkA=2 if patch_a else 9, shrinkB=2 if patch_b else 9,
+                                    patchA=patch_a, patchB=patch_b))
+        if k in spots:
+            t = spots[k]
+            ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text_of(_edge_text(e, f, write)), fontsize=8,
+                    ha="center", va="center", zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.set_axis_off()
-    ax.set_title(d.title)
+    ax.set_title(title)
 
 
 def _node_text(n, f, write) -> str:
@@ -228,20 +393,47 @@ def _tikz_chart(chart: Chart, f) -> str:
     return "\n".join(lines)
 
 
+# cm: x and y units as drawn, \scriptsize labels (inner sep 1pt), normal-size nodes (inner sep 3pt)
+TIKZ_SIZES = Sizes(3.2, 1.7, 0.13, 0.36, 0.16, 0.45, 0.04, 0.1)
+TIKZ_LABEL = r"fill=white, inner sep=1pt, font=\scriptsize"
+
+
 def _tikz_diagram(d: Diagram, f) -> str:
     ids = {n.name: f"n{i}" for i, n in enumerate(d.nodes)}
+    # a node's value stands on a second line
+    plain = {n.name: _node_text(dataclasses.replace(n, value=None), f, lambda e: _plain(e, f))
+             + ("\n" + f.num(n.value) if n.value is not None else "") for n in d.nodes}
+    plain.update({k: _edge_text(e, f, lambda x: _plain(x, f)) for k, e in enumerate(d.edges) if _has_label(e)})
+    spots = label_spots(d, plain, TIKZ_SIZES)
+    # labels in the middle ride on their edge; labels moved apart are set after every edge,
+    # so that no edge drawn later crosses them
+    inline = all(t == 0.5 for t in spots.values())
     lines = [r"\begin{tikzpicture}[x=3.2cm, y=1.7cm, >={Stealth[length=2mm]},"
              r" box/.style={draw, rounded corners, align=center, inner sep=3pt, fill=white}]"]
     for n in d.nodes:
-        fill = {"input": "blue!6", "output": "red!6"}.get(n.role, "white")
+        at = f"({ids[n.name]}) at ({n.x:.4g},{n.y:.4g})"
+        if n.role == "elided":
+            lines.append(rf"\node {at} {{$\vdots$}};")
+            continue
         body = f"${f.tex(n.symbol)}" + (f" = {f.tex(n.operation)}" if n.operation is not None else "") + "$"
+        if n.role == "caption":
+            lines.append(rf"\node[font=\footnotesize, text=black!75] {at} {{{body}}};")
+            continue
+        fill = {"input": "blue!6", "output": "red!6"}.get(n.role, "white")
         if n.value is not None:
             body += rf"\\ {{\footnotesize ${f.num(n.value)}$}}"
-        lines.append(rf"\node[box, fill={fill}] ({ids[n.name]}) at ({n.x:.4g},{n.y:.4g}) {{{body}}};")
-    for e in d.edges:
+        lines.append(rf"\node[box, fill={fill}] {at} {{{body}}};")
+    for k, e in enumerate(d.edges):
         label = ""
-        if e.label is not None or e.value is not None:
-            label = (rf" node[midway, fill=white, inner sep=1pt, font=\scriptsize] {{${_edge_text(e, f, f.tex)}$}}")
+        if k in spots and inline:
+            label = rf" node[midway, {TIKZ_LABEL}] {{${_edge_text(e, f, f.tex)}$}}"
         lines.append(rf"\draw[->, gray] ({ids[e.source]}) --{label} ({ids[e.target]});")
+    if not inline:
+        where = {n.name: n for n in d.nodes}
+        for k, t in spots.items():
+            e = d.edges[k]
+            a, b = where[e.source], where[e.target]
+            x, y = a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)
+            lines.append(rf"\node[{TIKZ_LABEL}] at ({x:.4g},{y:.4g}) {{${_edge_text(e, f, f.tex)}$}};")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines)
