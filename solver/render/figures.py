@@ -394,7 +394,7 @@ def _tikz_chart(chart: Chart, f) -> str:
 
 
 # cm: x and y units as drawn, \scriptsize labels (inner sep 1pt), normal-size nodes (inner sep 3pt)
-TIKZ_SIZES = Sizes(3.2, 1.7, 0.13, 0.36, 0.16, 0.45, 0.04, 0.1)
+TIKZ_SIZES = Sizes(3.2, 1.7, 0.13, 0.42, 0.16, 0.45, 0.04, 0.1)
 TIKZ_LABEL = r"fill=white, inner sep=1pt, font=\scriptsize"
 
 
