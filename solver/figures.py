@@ -51,7 +51,7 @@ class Node:
     y: float
     value: float | None = None    # shown under the symbol
     operation: sp.Expr | None = None   # what the node computes (b*c for u = bc)
-    role: str = "op"              # input | op | output
+    role: str = "op"              # input | op | output | elided (the dots of a long layer) | caption
 
 
 @dataclass(frozen=True, eq=False)

@@ -124,7 +124,7 @@ class Formatter:
             parts.append(f"{self.name_of('b', l)} = {self.matrix(values[f'b{l}'][:, None], given=True)}")
         act = f"g^{{[{l}]}} = {self.func(layer.activation)}"
         if layer.activation == "leaky_relu":
-            act += rf",\ lpha = {self.num(layer.alpha, given=True)}"
+            act += rf",\ \alpha = {self.num(layer.alpha, given=True)}"
         return r",\qquad ".join(parts + [act])
 
     def derivative_of_loss(self, rule) -> str:
