@@ -15,10 +15,13 @@ EXIT_INTERNAL = 3
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
-              help="markdown: the worked solution with $...$ math; latex: a complete document; "
-                   "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys.")
-@click.option("-o", "--output", help="Where to write; '-' for stdout. Default: output/<problem stem>.<ext>.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
+                   "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys; "
+                   "answers: a blank answer sheet (YAML) for students. With --check: the report's format "
+                   "(default: text for the terminal).")
+@click.option("-o", "--output", help="Where to write; '-' for stdout. Default: output/<problem stem>.<ext> "
+                                     "(with --check: stdout; with --variants: a directory, output/<stem>-variants).")
 @click.option("--decimals", type=click.IntRange(0, 10), help="Digits shown after the point (file default 4).")
 @click.option("--carry", type=click.Choice(["rounded", "exact"]),
               help="rounded: later steps use the rounded values shown, as by hand; exact: full precision.")
@@ -27,9 +30,16 @@ EXIT_INTERNAL = 3
                    "O_kj, every partial weight by weight) or batch (H_in = X W_1 over all examples at once).")
 @click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
 @click.option("--brief", is_flag=True, help="Drop the explaining words, keep the mathematics (an answer key that fits on fewer pages).")
+@click.option("--check", "answers", metavar="ANSWERS.yaml", type=click.Path(dir_okay=False, path_type=Path),
+              help="Mark a student's answers (a sheet from --format answers, filled in) against the key.")
+@click.option("--variants", type=click.IntRange(1, 10_000), metavar="N",
+              help="Write N randomized versions (the file's randomize: section): each a problem file, "
+                   "a question sheet and an answer key, plus combined PDFs.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")
 @click.option("--max-params", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Refuse networks with more parameters than this (a worked solution shows every one).")
-def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation, question_id, brief, max_params):
+def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, notation, question_id, brief,
+         answers, variants, seed, max_params):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -38,17 +48,37 @@ def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation,
       solve problems/exam1.yaml --format latex      # output/exam1.tex
       solve problems/exam1.yaml --format pdf --carry exact
       solve problems/exam1.yaml --format json -o -  # answer keys on stdout
+      solve problems/exam1.yaml --format answers    # output/exam1.answers.yaml, to fill in
+      solve problems/exam1.yaml --check mine.yaml   # mark the filled-in sheet
+      solve problems/exam1.yaml --variants 30 --seed 7 -o exam-variants/
 
-    Exit status: 0 on success, 2 on a bad problem file or bad options (the message
+    Exit status: 0 on success, 2 on a bad problem or answer file or bad options (the message
     says FILE:LINE:COL: field: what is wrong), 3 on an internal error.
     """
     from .errors import CrossCheckError, SolveError
+    from .settings import Settings
 
-    target = None if output == "-" else Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
     try:
+        settings = Settings(decimals=decimals, carry=carry, notation=notation, question=question_id,
+                            max_parameters=max_params)
+        if answers is not None and variants is not None:
+            raise _usage("--check and --variants do different things: give one of them")
+        if variants is not None:
+            from .variants import write_variants
+            out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
+            write_variants(problem, variants, seed, out_dir, fmt or "markdown", settings, brief,
+                           progress=sys.stderr.isatty())
+            return
+        if answers is not None:
+            _check(problem, answers, fmt, output, settings)
+            return
+        fmt = fmt or "markdown"
+        if fmt == "text":
+            raise _usage("--format text is the format of a --check report; a solution is markdown, latex, pdf, "
+                         "json or answers")
+        target = None if output == "-" else Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
         assets: dict[str, bytes] | None = {} if target is not None else None
-        data = _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets,
-                        target.stem if target is not None else problem.stem, brief)
+        data = _produce(problem, fmt, settings, assets, target.stem if target is not None else problem.stem, brief)
         _write(data, assets or {}, target)
     except SolveError as exc:
         click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
@@ -59,21 +89,39 @@ def main(problem: Path, fmt: str, output: str | None, decimals, carry, notation,
         sys.exit(EXIT_INTERNAL)
 
 
-def _produce(problem, fmt, decimals, carry, notation, question_id, max_params, assets, stem, brief) -> bytes:
+def _usage(message: str):
+    from .errors import UsageError
+    return UsageError(message)
+
+
+def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
     """The document; a Markdown document's pictures are put into `assets` (None: embedded)."""
     from .api import solve
-    from .settings import Settings
 
-    settings = Settings(decimals=decimals, carry=carry, notation=notation, question=question_id,
-                        max_parameters=max_params)
     solution = solve(problem, settings)
     if fmt == "json":
         return (json.dumps(solution.to_json(), indent=2) + "\n").encode()
+    if fmt == "answers":
+        from .answersheet import answer_sheet
+        return answer_sheet(solution).encode()
     if fmt == "pdf":
         from .render.pdf import compile_pdf
         pdf, _ = compile_pdf(solution.render("latex", brief=brief))
         return pdf
     return solution.render(fmt, assets, stem, brief).encode()
+
+
+def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings) -> None:
+    """Mark the answers; the report goes to stdout (text with colours on a terminal) or to -o."""
+    from .api import solve
+    from .checking import check_file
+
+    if fmt == "answers":
+        raise _usage("--format answers writes a blank sheet; with --check choose text, markdown, latex, pdf or json")
+    report = check_file(solve(problem, settings), answers)
+    to_stdout = output in (None, "-")
+    data = report.render(fmt or "text", color=to_stdout and fmt is None and sys.stdout.isatty())
+    _write(data if isinstance(data, bytes) else data.encode(), {}, None if to_stdout else Path(output))
 
 
 def _write(data: bytes, assets: dict[str, bytes], target: Path | None) -> None:

@@ -54,6 +54,13 @@ class Display:
     notation: str = "layer"
 
 
+@dataclass(frozen=True)
+class Marking:
+    """How a student's answers to a question are marked (--check)."""
+    tolerance: float | None = None          # None: half a unit in the last shown decimal
+    marks: tuple[tuple[str, float, tuple[int, int, str]], ...] = ()   # (key, marks, (line, col, field))
+
+
 @dataclass(frozen=True, eq=False)
 class Question:
     id: str
@@ -69,6 +76,7 @@ class Question:
     display: Display = field(default_factory=Display)
     where: tuple[int, int, str] = (1, 1, "")   # line, column and field path of the question in its file
     spec: Any = None              # the fields of a kind beyond the network's: a record of solver/fields/<kind>.py
+    marking: Marking = field(default_factory=Marking)
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,3 +84,4 @@ class Problem:
     file: str
     title: str | None
     questions: tuple[Question, ...]
+    randomize: Any = None         # the randomize: section, as read by solver/randomize.py (--variants)

@@ -15,7 +15,7 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .errors import ProblemError
 from .losses import LOSSES, REDUCTIONS
-from .model import Data, Display, Layer, Network, Problem, Question
+from .model import Data, Display, Layer, Marking, Network, Problem, Question
 from .yamlsource import Path_, Source, dotted
 
 KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
@@ -23,7 +23,8 @@ NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question 
 FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
 NOTATIONS = ("layer", "indexed", "batch")
 SETTINGS_KEYS = ("decimals", "carry", "notation")
-COMMON_KEYS = ("id", "title", "kind") + SETTINGS_KEYS
+COMMON_KEYS = ("id", "title", "kind", "marks", "tolerance") + SETTINGS_KEYS   # tolerance: of marking, except
+                                                                             # in train, where it stops training
 NETWORK_QUESTION_KEYS = ("network", "data", "loss", "reduction", "huber_delta", "learning_rate", "update")
 QUESTION_KEYS = COMMON_KEYS + NETWORK_QUESTION_KEYS
 NETWORK_KEYS = ("inputs", "layout", "layers", "init", "bias")
@@ -182,7 +183,7 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
     if not isinstance(root, dict):
         raise r.fail((), f"the file should be a mapping (title:, questions: ...), got {describe(root)}")
     if "questions" in root:
-        r.mapping(root, (), ("title", "questions") + SETTINGS_KEYS)
+        r.mapping(root, (), ("title", "questions", "tolerance", "randomize") + SETTINGS_KEYS)
         defaults = _display(r, root, (), Display())
         items = root["questions"]
         if not isinstance(items, list) or not items:
@@ -192,7 +193,7 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
         questions = [_question(r, q, ("questions", i), defaults, _default_id(i, taken))
                      for i, q in enumerate(items)]
     else:
-        r.mapping(root, (), all_question_keys() + ("questions",))
+        r.mapping(root, (), all_question_keys() + ("questions", "randomize"))
         questions = [_question(r, root, (), Display(), "q1")]
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
@@ -201,7 +202,38 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
                          "give each question its own id")
         seen[q.id] = i
     title = r.text(root["title"], ("title",)) if root.get("title") is not None else None
-    return Problem(src.file, title, tuple(questions))
+    if "questions" in root and "tolerance" in root:
+        exam_tolerance = _tolerance(r, root["tolerance"], ("tolerance",))
+        questions = [q if q.marking.tolerance is not None else
+                     dataclasses.replace(q, marking=dataclasses.replace(q.marking, tolerance=exam_tolerance))
+                     for q in questions]
+    randomize = None
+    if "randomize" in root:
+        from .randomize import read_randomize
+        randomize = read_randomize(r, root["randomize"], ("randomize",))
+    return Problem(src.file, title, tuple(questions), randomize)
+
+
+def _tolerance(r: Reader, value: Any, path: Path_) -> float:
+    return r.number(value, path, positive=True, hint="how far an answer may be from the key and still be right")
+
+
+def _marking(r: Reader, node: dict, path: Path_, kind: str) -> Marking:
+    """marks: {key: points}; tolerance (except in train, where it stops the training)."""
+    tolerance = None
+    if "tolerance" in node and kind != "train":
+        tolerance = _tolerance(r, node["tolerance"], path + ("tolerance",))
+    marks = []
+    if "marks" in node:
+        if not isinstance(node["marks"], dict) or not node["marks"]:
+            raise r.fail(path + ("marks",), f"expected a mapping of answer keys to marks, e.g. {{dW1: 2, loss: 1}}, "
+                         f"got {describe(node['marks'])}")
+        for key, value in node["marks"].items():
+            where = path + ("marks", key)
+            points = r.number(value, where, nonnegative=True)
+            line, col = r.src.where(where)
+            marks.append((str(key), points, (line, col, dotted(where))))
+    return Marking(tolerance, tuple(marks))
 
 
 def _display(r: Reader, node: dict, path: Path_, base: Display) -> Display:
@@ -274,7 +306,7 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: 
         q = Question(qid, kind, title, None, None, None, display=display, where=where)
     if kind in FIELD_KINDS:
         q = dataclasses.replace(q, spec=fields_of(kind).read(r, node, path, q))
-    return q
+    return dataclasses.replace(q, marking=_marking(r, node, path, kind))
 
 
 def _network_question(r: Reader, node: dict, path: Path_, qid: str, kind: str, title, display: Display,

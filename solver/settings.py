@@ -6,8 +6,9 @@ from dataclasses import dataclass, fields
 from .errors import UsageError
 from .problem import MAX_PARAMETERS
 
-FORMATS = ("markdown", "latex", "pdf", "json")
-EXTENSIONS = {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json"}
+FORMATS = ("markdown", "latex", "pdf", "json", "answers", "text")
+EXTENSIONS = {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json", "answers": "answers.yaml",
+              "text": "txt"}
 
 
 @dataclass(frozen=True)
