@@ -71,3 +71,67 @@ def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str
                  for qs in solution.questions]
     text = template.render(solution=solution, problem=solution.problem, questions=questions, esc=esc, fmt=fmt)
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+# ---------------------------------------------------------------- question sheets (--variants)
+
+class _SharedPictures(Pictures):
+    """A sheet's pictures are its answer key's (the same given network, the same file name):
+    drawn once, written once."""
+
+    def add(self, fig, f) -> str:
+        name = f"{self.prefix}-{fig.name}.png"
+        if self.assets is not None and name in self.assets:
+            return name
+        return super().add(fig, f)
+
+
+def _sheet_questions(solution, fmt: str, assets, stem: str, brief: bool) -> list:
+    """Per question: (qs, formatter, the steps that show what is given, [(answer step, its JSON shape)])."""
+    import numpy as np
+
+    from ..steps import StepKind
+    given_kinds = {StepKind.GIVEN, StepKind.TRAINING, StepKind.LOSS_DATA, StepKind.RULE}
+    out = []
+    for qs in solution.questions:
+        f = formatter_for(qs, fmt, _SharedPictures(assets, f"{stem}-{qs.question.id}"), brief)
+        given = []
+        for s in qs.shown:
+            if s.kind in given_kinds or (given and s.kind == StepKind.FIGURE and s.key == "diagram"):
+                given.append(s)
+            else:
+                break
+        answers = qs.answers()
+        find = [(s, np.shape(answers[s.key]["value"])) for s in qs.steps if s.is_answer]
+        out.append((qs, f, given, find))
+    return out
+
+
+def render_sheet(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "sheet",
+                 brief: bool = False, label: str | None = None) -> str:
+    """The question sheet: each question's givens and its answer keys to find, no solution.
+    A Markdown sheet's pictures are named as its answer key's of the same `stem` (shared)."""
+    esc = latex_escape if fmt == "latex" else markdown_escape
+    if fmt == "latex":
+        body = render_variant_body(solution, "sheet", label, brief)
+        text = environment().get_template("sheet/sheet.tex.j2").render(
+            problem=solution.problem, esc=esc, label=label, body=body, fmt=fmt)
+    else:
+        text = environment().get_template("sheet/sheet.md.j2").render(
+            problem=solution.problem, esc=esc, label=label, fmt=fmt,
+            questions=_sheet_questions(solution, fmt, assets, stem, brief))
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render_variant_body(solution, part: str, label: str | None, brief: bool = False) -> str:
+    """The LaTeX body (no preamble) of one variant's sheet (part "sheet") or answer key ("key")."""
+    text = environment().get_template("sheet/body.tex.j2").render(
+        problem=solution.problem, esc=latex_escape, label=label, part=part, fmt="latex",
+        questions=_sheet_questions(solution, "latex", None, "sheet", brief))
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def render_combined(bodies: list[str], title: str | None, what: str) -> str:
+    """One LaTeX document of the bodies of several variants (`what`: sheets or keys)."""
+    return environment().get_template("sheet/combined.tex.j2").render(
+        bodies=bodies, title=title, what=what, esc=latex_escape)
