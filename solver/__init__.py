@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-__all__ = ["solve", "Settings"]
+__all__ = ["solve", "check", "Settings"]
 
 
 def __getattr__(name):
@@ -15,6 +15,9 @@ def __getattr__(name):
     if name == "solve":
         from .api import solve
         return solve
+    if name == "check":
+        from .checking import check
+        return check
     if name == "Settings":
         from .settings import Settings
         return Settings

@@ -1,0 +1,55 @@
+"""Checking a student's answers against the key (`solve FILE --check ANSWERS.yaml`).
+
+    from solver import check
+    report = check("problems/exam1.yaml", {"q1": {"z1": [0.32, 0.04, 0.24], "a1": [...]}})
+    report.verdicts("q1")       # {"z1": "correct", ...}
+    report                      # in Jupyter: the marked script
+
+The sheet is read into arrays shaped like the key (sheet.py), each question is judged from
+the Solution's own steps (judge.py) and the report says it (report.py). Nothing is derived
+again: the checker only calls each step's `recompute` on the student's values.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..solution import Solution
+from .judge import CARRIED, CORRECT, MISSING, WRONG, judge_question
+from .report import Report
+from .sheet import from_data, load_sheet, read_sheet
+
+__all__ = ["check", "check_file", "check_answers", "Report", "CORRECT", "WRONG", "CARRIED", "MISSING"]
+
+
+def check_file(solution: Solution, answers_path: str | Path) -> Report:
+    """Mark the answer sheet at `answers_path`; a file that is not YAML raises ProblemError."""
+    src = load_sheet(answers_path)
+    return _mark(solution, src, str(answers_path))
+
+
+def check_answers(solution: Solution, answers: Mapping[str, Any]) -> Report:
+    """Mark answers given as Python data: {question id: {key: value}} (or {key: value} for a
+    problem of one question); values are numbers, lists, lists of rows or NumPy arrays."""
+    return _mark(solution, from_data(answers), None)
+
+
+def check(problem: str | Path | Solution, answers: str | Path | Mapping[str, Any], **overrides) -> Report:
+    """Solve `problem` (a path, or a Solution already made) and mark `answers` (a sheet's path,
+    or a dict). Overrides as for `solve`: decimals, carry, notation, question."""
+    if isinstance(problem, Solution):
+        solution = problem
+    else:
+        from ..api import solve
+        solution = solve(problem, **overrides)
+    if isinstance(answers, Mapping):
+        return check_answers(solution, answers)
+    return check_file(solution, answers)
+
+
+def _mark(solution: Solution, src, answers_file: str | None) -> Report:
+    sheet = read_sheet(src, solution)
+    questions = tuple(judge_question(qs, sheet.answers[qs.question.id], sheet.flagged[qs.question.id],
+                                     solution.problem.file)
+                      for qs in solution.questions)
+    return Report(solution.problem.file, answers_file, solution.problem.title, questions, sheet.problems)

@@ -1,0 +1,234 @@
+"""Marking one question: each answer key judged correct, wrong, carried or missing.
+
+A key is right when every entry is within the tolerance of the key's value (the value the
+solution shows, or its full-precision value). When it is not, the step is done again from the
+student's own values of the keys it was computed from (`step.recompute`, with the key's values
+for inputs left blank): if the answer fits that, the error was carried forward from an earlier
+step and the step earns its marks, as a careful marker gives them.
+
+An answer right only to fewer decimals than asked (0.52 for 0.5239 at 4 decimals) is wrong,
+with a note saying so: the question asks for the decimals, and later steps done on the
+shorter number are judged on it (carried), so one shortened number costs one mark.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..answersheet import answer_steps, json_value, output_key
+from ..errors import ProblemError
+from ..rounding import format_number
+from ..solution import QuestionSolution
+from ..steps import Step
+from .values import environment
+
+CORRECT, WRONG, CARRIED, MISSING = "correct", "wrong", "carried", "missing"
+# Float noise of a difference of two decimals; an answer exactly half a unit away is right.
+SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Judgement:
+    key: str
+    verdict: str
+    number: int                      # the step that shows this key
+    expected: Any                    # the key's value, in the sheet's shape
+    given: Any = None                # the student's value, in the sheet's shape
+    step: int | None = None          # wrong/carried: the first step where the numbers part from the key
+    origin: str | None = None        # the key of that step
+    wrong_entries: tuple[tuple[int, ...], ...] = ()   # 1-based, in the sheet's shape
+    recomputed: Any = None           # the step done on the student's own earlier values
+    note: str | None = None
+    marks: float = 0.0
+    out_of: float = 1.0
+
+
+@dataclass(frozen=True)
+class QuestionReport:
+    id: str
+    kind: str
+    title: str | None
+    decimals: int
+    tolerance: float
+    judgements: tuple[Judgement, ...]
+    flagged: dict[str, str]
+
+    @property
+    def score(self) -> float:
+        return sum(j.marks for j in self.judgements)
+
+    @property
+    def out_of(self) -> float:
+        return sum(j.out_of for j in self.judgements)
+
+    @property
+    def first_departure(self) -> Judgement | None:
+        """The earliest step where the student's numbers part from the key."""
+        return next((j for j in self.judgements if j.verdict == WRONG), None)
+
+
+def tolerance_of(qs: QuestionSolution) -> float:
+    tol = qs.question.marking.tolerance
+    return tol if tol is not None else 0.5 * 10.0 ** -qs.question.display.decimals
+
+
+def marks_of(qs: QuestionSolution, file: str) -> dict[str, float]:
+    """Points per key: 1 unless the question's `marks` says otherwise (yhat counts as the output)."""
+    keys = [s.key for s in answer_steps(qs)]
+    alias = output_key(qs)
+    out = {k: 1.0 for k in keys}
+    for key, points, (line, col, field) in qs.question.marking.marks:
+        target = alias if key == "yhat" and alias else key
+        if target not in out:
+            from .sheet import suggest
+            known = keys + (["yhat"] if alias else [])
+            raise ProblemError(file, line, col, field, f"no answer key {key!r} in question {qs.question.id}"
+                               f"{suggest(key, known)} "
+                               f"(its keys: {', '.join(known)})")
+        out[target] = float(points)
+    return out
+
+
+def judge_question(qs: QuestionSolution, given: dict[str, np.ndarray], flagged: dict[str, str],
+                   file: str) -> QuestionReport:
+    q = qs.question
+    tol = tolerance_of(qs)
+    marks = marks_of(qs, file)
+    numbers = qs.numbers
+    steps = answer_steps(qs)
+    shown, exact = environment(qs), environment(qs, exact=True)
+    verdicts: dict[str, str] = {}
+    origins: dict[str, str] = {}
+    out = []
+    for s in steps:
+        j = _judge(qs, s, given, shown, exact, tol, verdicts)
+        verdicts[s.key] = j.verdict
+        if j.verdict in (WRONG, CARRIED):
+            origins[s.key] = _origin(s, steps, verdicts, origins)
+            j = _with(j, origin=origins[s.key], step=numbers[origins[s.key]])
+        if s.key in flagged and j.verdict == MISSING:
+            j = _with(j, note=f"not marked: {flagged[s.key]}")
+        earned = marks[s.key] if j.verdict in (CORRECT, CARRIED) else 0.0
+        out.append(_with(j, marks=earned, out_of=marks[s.key]))
+    return QuestionReport(q.id, q.kind, q.title, q.display.decimals, tol, tuple(out), dict(flagged))
+
+
+def _with(j: Judgement, **changes) -> Judgement:
+    from dataclasses import replace
+    return replace(j, **changes)
+
+
+def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
+    number = qs.numbers[s.key]
+    expected = json_value(qs, s, s.value)
+    if s.key not in given:
+        return Judgement(s.key, MISSING, number, expected)
+    mine = given[s.key]
+    as_sheet = json_value(qs, s, _typed(s, mine))
+    whole = _is_whole(s)
+    t = SLACK if whole else tol
+    ok = _close(mine, s.value, t) | _close(mine, s.exact, t)
+    if ok.all():
+        return Judgement(s.key, CORRECT, number, expected, as_sheet)
+    decimals = qs.question.display.decimals
+    note = None if whole else _fewer_decimals(mine, s.value, ok, decimals)
+    entries = _entries(qs, s, ~ok)
+    recomputed = _recompute(s, given, shown, verdicts)
+    if recomputed is not None and _close(mine, recomputed, t).all():
+        shown_again = json_value(qs, s, _typed(s, _round(recomputed, decimals, whole)))
+        departed = [k for k in s.inputs if k in given and verdicts.get(k) in (WRONG, CARRIED)]
+        if departed:
+            return Judgement(s.key, CARRIED, number, expected, as_sheet, recomputed=shown_again,
+                             note=f"done right on your {_and(departed)}")
+        # right from values that are themselves right (or the key's, where blank): the rounding
+        # of the inputs moved the result past the tolerance
+        return Judgement(s.key, CORRECT, number, expected, as_sheet, recomputed=shown_again,
+                         note=f"right from {_and([k for k in s.inputs if k in verdicts])} as rounded")
+    shown_again = None
+    if recomputed is not None and any(k in given and verdicts.get(k) in (WRONG, CARRIED) for k in s.inputs):
+        shown_again = json_value(qs, s, _typed(s, _round(recomputed, decimals, whole)))
+    return Judgement(s.key, WRONG, number, expected, as_sheet, wrong_entries=entries, recomputed=shown_again,
+                     note=note)
+
+
+def _recompute(s: Step, given, shown, answer_keys) -> np.ndarray | None:
+    """The step done again on the student's values of its inputs (the key's where blank)."""
+    if not any(k in answer_keys for k in s.inputs):
+        return None            # computed from the givens alone: nothing of the student's to carry
+    values = dict(shown)
+    values.update({k: given[k] for k in s.inputs if k in given and k in answer_keys})
+    try:
+        with np.errstate(all="raise"):
+            out = np.asarray(s.recompute(values), dtype=float)
+    except (ArithmeticError, ValueError, FloatingPointError, KeyError):
+        return None            # the student's numbers cannot go through the step (log of 0, ...)
+    if out.shape != np.shape(s.value) or not np.all(np.isfinite(out)):
+        return None
+    return out
+
+
+def _close(mine: np.ndarray, target, tol: float) -> np.ndarray:
+    diff = np.abs(np.asarray(mine, dtype=float) - np.asarray(target, dtype=float))
+    return diff <= tol * (1 + SLACK) + 1e-12
+
+
+def _is_whole(s: Step) -> bool:
+    return isinstance(s.value, (int, np.integer, bool, np.bool_)) or \
+        (isinstance(s.value, np.ndarray) and s.value.dtype.kind in "iub")
+
+
+def _typed(s: Step, value: np.ndarray):
+    """The student's value in the type of the key's (whole numbers stay whole when they are)."""
+    arr = np.asarray(value, dtype=float)
+    if _is_whole(s) and np.all(arr == np.round(arr)):
+        return int(arr) if arr.ndim == 0 else arr.astype(int)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def _round(value: np.ndarray, decimals: int, whole: bool):
+    from ..rounding import round_half_up
+    return np.round(value) if whole else round_half_up(value, decimals)
+
+
+def _fewer_decimals(mine: np.ndarray, key, ok: np.ndarray, decimals: int) -> str | None:
+    """'right to 2 decimals, 4 asked' when every wrong entry is the key rounded to fewer decimals."""
+    wrong = np.asarray(mine, dtype=float)[~ok]
+    target = np.asarray(key, dtype=float)[~ok]
+    for k in range(decimals - 1, -1, -1):
+        short = all(format_number(v, k) == format_number(v) for v in wrong)
+        if short and _close(wrong, target, 0.5 * 10.0 ** -k).all():
+            return f"right to {k} decimal{'s' if k != 1 else ''}, {decimals} asked"
+    return None
+
+
+def _entries(qs: QuestionSolution, s: Step, bad: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    """The wrong entries, 1-based, in the shape of the sheet (none for a single number)."""
+    shape = np.shape(json_value(qs, s, s.value))
+    if not shape or np.size(bad) <= 1:
+        return ()
+    flat = np.asarray(bad).reshape(shape)
+    return tuple(tuple(int(i) + 1 for i in idx) for idx in zip(*np.nonzero(flat)))
+
+
+def _origin(s: Step, steps: list[Step], verdicts: dict[str, str], origins: dict[str, str]) -> str:
+    """The earliest step, among this one and those it was computed from (all the way back),
+    whose answer parts from the key."""
+    order = {t.key: i for i, t in enumerate(steps)}
+    by_key = {t.key: t for t in steps}
+    seen, stack, best = set(), [s.key], s.key
+    while stack:
+        k = stack.pop()
+        if k in seen or k not in by_key:
+            continue
+        seen.add(k)
+        if verdicts.get(k) in (WRONG, CARRIED) and order[k] < order[best]:
+            best = k
+        if verdicts.get(k) != CORRECT or k == s.key:
+            stack.extend(by_key[k].inputs)     # a right answer is where the numbers rejoin the key
+    return origins.get(best, best) if best != s.key else best
+
+
+def _and(keys: list[str]) -> str:
+    return keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
