@@ -146,9 +146,8 @@ def _resolve(r, name: str, where: Path_) -> tuple[Path_, Any]:
     if "questions" in data and parts and parts[0] != "questions":
         ids = _question_ids(data["questions"])
         if parts[0] not in ids:
-            raise r.fail(where, f"{parts[0]!r} is not a question{suggest(parts[0], list(ids) + ['questions'])}: "
-                         f"in a file with questions a path starts with the question's id "
-                         f"({', '.join(ids)}) or questions[i]")
+            raise r.fail(where, f"{parts[0]!r} is not a question of this file (a path starts with a question's "
+                         f"id, {', '.join(ids)}, or questions[i]){suggest(parts[0], list(ids) + ['questions'])}")
         parts = ["questions", ids[parts[0]]] + parts[1:]
     node, walked = data, []
     for part in parts:
