@@ -49,7 +49,7 @@ def test_pdf_was_compiled_from_the_current_latex(example):
 
 
 def test_no_leftover_files():
-    expected = {f"{stem}.{ext}" for stem in EXAMPLES for ext in ("md", "pdf")} | {"build.py"}
+    expected = {f"{stem}.{ext}" for stem in EXAMPLES for ext in ("md", "pdf")} | {"build.py", "student.ipynb"}
     for stem in EXAMPLES:
         expected |= set(sources(stem)[1])
     present = {p.name for p in EXAMPLES_DIR.iterdir() if p.is_file()}

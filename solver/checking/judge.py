@@ -145,7 +145,8 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
         # right from values that are themselves right (or the key's, where blank): the rounding
         # of the inputs moved the result past the tolerance
         return Judgement(s.key, CORRECT, number, expected, as_sheet, recomputed=shown_again,
-                         note=f"right from {_and([k for k in s.inputs if k in verdicts])} as rounded")
+                         note=f"done right on {_and([k for k in s.inputs if k in verdicts])} as given; "
+                              "it differs from the key by rounding")
     shown_again = None
     if recomputed is not None and any(k in given and verdicts.get(k) in (WRONG, CARRIED) for k in s.inputs):
         shown_again = json_value(qs, s, _typed(s, _round(recomputed, decimals, whole)))
