@@ -194,7 +194,8 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
                      for i, q in enumerate(items)]
     else:
         r.mapping(root, (), all_question_keys() + ("questions", "randomize"))
-        questions = [_question(r, root, (), Display(), "q1")]
+        question = {k: v for k, v in root.items() if k != "randomize"}
+        questions = [_question(r, question, (), Display(), "q1")]
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
         if q.id in seen:

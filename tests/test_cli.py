@@ -139,3 +139,15 @@ def test_unwritable_output_is_a_clear_error(tmp_path, target, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_written_files_are_readable_by_others_as_open_would_make_them(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "x.json"
+    result = CliRunner().invoke(main, [str(ROOT / "problems" / "exam1.yaml"), "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

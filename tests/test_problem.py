@@ -277,3 +277,15 @@ def test_default_ids_never_clash(ids, expected):
         f"  - {{{'id: ' + i + ', ' if i else ''}kind: forward, network: {net}, data: {{x: [1]}}}}\n" for i in ids)
     problem = read("questions:\n" + items)
     assert [q.id for q in problem.questions] == expected
+
+
+def test_a_single_question_file_may_have_a_randomize_section(tmp_path):
+    from solver.api import load_problem
+
+    path = tmp_path / "one.yaml"
+    path.write_text("kind: forward\nnetwork:\n  inputs: 1\n  layers:\n"
+                    "    - {units: 1, activation: sigmoid, weights: [[0.5]], biases: [0]}\n"
+                    "data: {x: [1]}\n"
+                    "randomize:\n  data.x: {low: 0, high: 1, step: 0.5}\n")
+    problem = load_problem(path)
+    assert len(problem.questions) == 1 and problem.randomize is not None

@@ -59,26 +59,50 @@ def limits(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
 # ---------------------------------------------------------------- PNG
 
 def png(fig, f) -> bytes:
+    if isinstance(fig, Diagram):
+        key = _diagram_key(fig, f)
+        if key not in _DRAWN:
+            if len(_DRAWN) >= 64:
+                _DRAWN.clear()
+            _DRAWN[key] = _png_of_diagram(fig, f)
+        return _DRAWN[key]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    if isinstance(fig, Chart):
-        figure = Figure(figsize=_chart_size(fig), dpi=110)
-        FigureCanvasAgg(figure)
-        _png_chart(figure.add_subplot(1, 1, 1), fig)
-        figure.tight_layout()
-    else:
-        # a big diagram is drawn at a lower resolution: the pixels, not the nodes, cost the time
-        size = _diagram_size(fig)
-        figure = Figure(figsize=size, dpi=110 if len(fig.nodes) <= 15 else 80)
-        FigureCanvasAgg(figure)
-        title = textwrap.fill(fig.title, max(int(size[0] * 72 / 7), 30))       # ~7 pt a character
-        top = 1 - (0.22 * (title.count("\n") + 1) + 0.15) / size[1]
-        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=top)   # no axes to make room for
-        return _png_diagram(figure, fig, f, title)
+    figure = Figure(figsize=_chart_size(fig), dpi=110)
+    FigureCanvasAgg(figure)
+    _png_chart(figure.add_subplot(1, 1, 1), fig)
+    figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
+
+
+# Diagrams drawn in this process, by what they show: a network's picture has no numbers, so
+# every variant of an exam (and every question on the same network) reuses one drawing.
+_DRAWN: dict[tuple, bytes] = {}
+
+
+def _diagram_key(d: Diagram, f) -> tuple:
+    def expr(e):          # as the picture writes it
+        return None if e is None else f.tex(e)
+    return (f.decimals, d.title,
+            tuple((n.name, expr(n.symbol), n.x, n.y, n.value, expr(n.operation), n.role) for n in d.nodes),
+            tuple((e.source, e.target, expr(e.label), e.value) for e in d.edges))
+
+
+def _png_of_diagram(fig: Diagram, f) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    # a big diagram is drawn at a lower resolution: the pixels, not the nodes, cost the time
+    size = _diagram_size(fig)
+    figure = Figure(figsize=size, dpi=110 if len(fig.nodes) <= 15 else 80)
+    FigureCanvasAgg(figure)
+    title = textwrap.fill(fig.title, max(int(size[0] * 72 / 7), 30))       # ~7 pt a character
+    top = 1 - (0.22 * (title.count("\n") + 1) + 0.15) / size[1]
+    figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=top)   # no axes to make room for
+    return _png_diagram(figure, fig, f, title)
 
 
 def _chart_size(chart: Chart) -> tuple[float, float]:
