@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/train.py
 	$(PY) bench/graph.py
+	$(PY) bench/variants.py
 
 examples: $(STAMP)
 	$(PY) examples/build.py
