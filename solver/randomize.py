@@ -1,7 +1,7 @@
 """The randomize: section of a problem file: which values change, and how, for --variants.
 
     randomize:
-      q1.network.layers[0].weights: {low: -0.5, high: 0.5, step: 0.1}   # every entry drawn
+      q1.network.layers[0].weights: {low: -0.5, high: 0.5, step: 0.1, nonzero: true}  # every entry; never 0
       questions[0].data.x[1]: {low: 0.0, high: 1.0, step: 0.1}          # one entry
       q1.network.layers[1].activation: {choices: [sigmoid, tanh]}
       q1.learning_rate: {choices: [0.1, 0.01]}
@@ -9,7 +9,8 @@
 A path is dotted, with [i] indices, into the file's own data. In a file with questions:
 it starts with the question: `questions[0].` or the question's id (`q1.`, the default ids
 q1, q2, ... included). A range draws exact multiples of `step` from `low` (0.3, never
-0.30000000000000004): `low + k * step` for k = 0 .. (high - low) / step, each equally likely.
+0.30000000000000004): `low + k * step` for k = 0 .. (high - low) / step, each equally likely;
+`nonzero: true` leaves 0 out, so that no weight or input drops out of the sums.
 Everything is checked here, where the file says it, including that the lowest and the
 highest value (and every choice) still make a valid file.
 """
@@ -26,7 +27,7 @@ import numpy as np
 from .errors import ProblemError
 from .yamlsource import Path_, Source, dotted
 
-RULE_KEYS = ("low", "high", "step", "choices")
+RULE_KEYS = ("low", "high", "step", "nonzero", "choices")
 MAX_VALUES = 1000          # values on one range's grid: past that, no one computes them by hand
 MAX_RULES = 100
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|(\.)")
@@ -39,6 +40,12 @@ class Grid:
     step: Decimal
     count: int                     # how many values (k = 0 .. count - 1)
     whole: bool                    # low, high and step were whole numbers: draw ints
+    skip: int | None = None        # the k never drawn: that of 0 under `nonzero: true`
+
+    @property
+    def size(self) -> int:
+        """How many values can be drawn."""
+        return self.count - (self.skip is not None)
 
     def value(self, k: int) -> int | float:
         d = self.low + k * self.step
@@ -68,8 +75,10 @@ class Rule:
 
     def draw(self, rng: np.random.Generator) -> tuple[Any, Any]:
         """The drawn value (plain data, the target's shape) and its text for the file."""
-        size = self.how.count if isinstance(self.how, Grid) else len(self.how.values)
+        size = self.how.size if isinstance(self.how, Grid) else len(self.how.values)
         ks = rng.integers(0, size, size=self.shape) if self.shape else int(rng.integers(0, size))
+        if isinstance(self.how, Grid) and self.how.skip is not None:
+            ks = ks + (ks >= self.how.skip)          # every value but the skipped one, equally likely
         if isinstance(self.how, Grid):
             pick, text = self.how.value, self.how.text
         else:
@@ -274,7 +283,18 @@ def _how(r, spec: Any, where: Path_, kind: str) -> Grid | Choices:
         raise r.fail(where + ("step",), f"gives {int(count) + 1:,} values between low and high; at most "
                      f"{MAX_VALUES:,} (numbers drawn this finely are not pleasant by hand): use a larger step")
     whole = all(isinstance(spec[k], int) and not isinstance(spec[k], bool) for k in ("low", "high", "step"))
-    return Grid(low, step, int(count) + 1, whole)
+    skip = None
+    if "nonzero" in spec:
+        if not isinstance(spec["nonzero"], bool):
+            raise r.fail(where + ("nonzero",), "expected true or false (true: 0 is never drawn, so no weight or "
+                         "input vanishes from the sums)")
+        at_zero = -low / step
+        if spec["nonzero"] and low <= 0 <= high and at_zero == at_zero.to_integral_value():
+            skip = int(at_zero)
+            if count == 1:
+                raise r.fail(where + ("nonzero",), f"the range {low} to {high} has only 0 besides one value: "
+                             "widen it, or drop nonzero")
+    return Grid(low, step, int(count) + 1, whole, skip)
 
 
 def _choices(r, value: Any, where: Path_, kind: str) -> Choices:
@@ -300,7 +320,7 @@ def _check_extremes(r, rule: Rule, where: Path_) -> None:
     (every entry of a matrix at once), must leave a valid file."""
     from .problem import read_problem
     if isinstance(rule.how, Grid):
-        candidates = [rule.how.value(0), rule.how.value(rule.how.count - 1)]
+        candidates = [rule.how.value(k) for k in (0, rule.how.count - 1) if k != rule.how.skip]
     else:
         candidates = list(rule.how.values)
     for candidate in candidates:

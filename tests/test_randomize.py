@@ -96,3 +96,19 @@ def test_every_grid_value_is_low_plus_a_whole_number_of_steps(low, steps, step, 
     assert lo <= Fraction(text) <= hi
     assert float(text) == grid.value(k)
     assert "e" not in text.lower()
+
+
+def test_nonzero_never_draws_zero_and_keeps_every_other_value(tmp_path):
+    import numpy as np
+
+    from solver.api import load_problem
+
+    path = tmp_path / "p.yaml"
+    path.write_text("kind: forward\nnetwork:\n  inputs: 1\n  layers:\n"
+                    "    - {units: 1, activation: sigmoid, weights: [[0.5]], biases: [0]}\n"
+                    "data: {x: [1]}\n"
+                    "randomize:\n  network.layers[0].weights: {low: -0.2, high: 0.2, step: 0.1, nonzero: true}\n")
+    rule = load_problem(path).randomize.rules[0]
+    rng = np.random.default_rng(0)
+    drawn = {float(v) for _ in range(400) for v in np.ravel(rule.draw(rng)[0])}
+    assert drawn == {-0.2, -0.1, 0.1, 0.2}
