@@ -214,59 +214,64 @@ def _hidden_deltas(net: Network, layers: tuple[LayerForm, ...], l: int) -> tuple
 
 @dataclass(frozen=True, eq=False)
 class SymbolicValues:
-    """Every quantity evaluated in SymPy floats: per example for z, a, delta, loss."""
-    z: list[list[list[sp.Float]]]       # [example][layer][unit]
-    a: list[list[list[sp.Float]]]
-    example_losses: list[sp.Expr]
-    loss: sp.Expr | None
-    delta: list[list[list[sp.Float]]]   # [example][layer][unit]
-    dW: list[list[list[sp.Float]]]      # [layer][unit][input]
-    db: list[list[sp.Float]]
+    """Every quantity evaluated from the derived formulas: per example for z, a, delta, loss."""
+    z: list[list[list[float]]]          # [example][layer][unit]
+    a: list[list[list[float]]]
+    example_losses: list[float]
+    loss: float | None
+    delta: list[list[list[float]]]      # [example][layer][unit]
+    dW: list[list[list[float]]]         # [layer][unit][input]
+    db: list[list[float]]
 
 
 def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str,
              huber_delta: float) -> SymbolicValues:
+    """The derived formulas evaluated at the question's numbers, example by example (the
+    numbers come from the SymPy derivation, not from numeric.py's matrix code)."""
     params = {}
     for l, layer in enumerate(net.layers, start=1):
         for j in range(layer.units):
-            params[sym("b", l, j + 1)] = sp.Float(float(layer.biases[j]))
+            params[sym("b", l, j + 1)] = float(layer.biases[j])
             for k in range(layer.weights.shape[1]):
-                params[sym("W", l, j + 1, k + 1)] = sp.Float(float(layer.weights[j, k]))
+                params[sym("W", l, j + 1, k + 1)] = float(layer.weights[j, k])
     zs, acts, ells, deltas, envs = [], [], [], [], []
+    n = x.shape[0]
+    z_funcs = [_Compiled(form.z, n) for form in d.layers]
+    act_funcs = [_Compiled([form.activation], n * layer.units) if layer.activation != "softmax" else None
+                 for layer, form in zip(net.layers, d.layers)]
+    delta_funcs = [_Compiled([part.formula for part in parts], n) for parts in d.deltas] \
+        if d.output is not None else []
+    ell_func = _Compiled([example_loss_expr(loss, reduction)], n * net.layers[-1].units) \
+        if loss is not None and y is not None else None
     for e in range(x.shape[0]):
         env = dict(params)
-        env.update({sym("x", None, k + 1): sp.Float(float(v)) for k, v in enumerate(x[e])})
+        env.update({sym("x", None, k + 1): float(v) for k, v in enumerate(x[e])})
+        env[DELTA] = float(huber_delta)
         z_e, a_e = [], []
-        for l, (layer, form) in enumerate(zip(net.layers, d.layers), start=1):
-            z_vals = [_snap(zj.xreplace(env)) for zj in form.z]
+        for l, layer in enumerate(net.layers, start=1):
+            z_vals = [_snap(v) for v in z_funcs[l - 1](env)]
             if layer.activation == "softmax":
-                a_vals = [softmax_expr(z_vals, i) for i in range(layer.units)]
+                a_vals = [float(softmax_expr([sp.Float(v) for v in z_vals], i)) for i in range(layer.units)]
             else:
-                g = form.activation.xreplace({ALPHA: sp.Float(layer.alpha)})
-                a_vals = [g.xreplace({Z: zv}) for zv in z_vals]
+                a_vals = [act_funcs[l - 1]({Z: zv, ALPHA: float(layer.alpha)})[0] for zv in z_vals]
             for j in range(layer.units):
                 env[sym("z", l, j + 1)] = z_vals[j]
-                env[sym("a", l, j + 1)] = sp.Float(a_vals[j])
+                env[sym("a", l, j + 1)] = a_vals[j]
             z_e.append(z_vals)
-            a_e.append([env[sym("a", l, j + 1)] for j in range(layer.units)])
+            a_e.append(a_vals)
         zs.append(z_e)
         acts.append(a_e)
-        if loss is not None and y is not None:
-            ell = example_loss_expr(loss, reduction)
-            total = sp.Integer(0)
+        if ell_func is not None:
+            total = 0.0
             for j in range(net.layers[-1].units):
-                env[sym("y", None, j + 1)] = sp.Float(float(y[e, j]))
-                total += ell.xreplace({Y: env[sym("y", None, j + 1)], YHAT: a_e[-1][j],
-                                       DELTA: sp.Float(huber_delta)})
+                env[sym("y", None, j + 1)] = float(y[e, j])
+                total += ell_func({Y: env[sym("y", None, j + 1)], YHAT: a_e[-1][j], DELTA: float(huber_delta)})[0]
             ells.append(total)
         if d.output is not None:
             delta_e: list[list] = [None] * len(net.layers)
             for l in range(len(net.layers), 0, -1):
-                vals = []
                 at = _at_loss_kink(env, loss, len(net.layers), net.layers[-1].units) if l == len(net.layers) else env
-                for part in d.deltas[l - 1]:
-                    v = part.formula.xreplace(at)
-                    vals.append(v)
+                vals = delta_funcs[l - 1](at)
                 for j, v in enumerate(vals):
                     env[sym("delta", l, j + 1)] = v
                 delta_e[l - 1] = vals
@@ -274,20 +279,58 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
             envs.append(env)
     total_loss = None
     if ells:
-        total_loss = sp.Rational(REDUCTIONS[reduction].batch_factor(len(ells))) * sp.Add(*ells)
+        total_loss = float(REDUCTIONS[reduction].batch_factor(len(ells))) * sum(ells)
     dW, db = [], []
     if d.output is not None:
-        m = sp.Rational(REDUCTIONS[reduction].batch_factor(x.shape[0]))
+        m = float(REDUCTIONS[reduction].batch_factor(x.shape[0]))
         for l in range(len(net.layers)):
-            dW.append([[m * sp.Add(*[p.formula.xreplace(env) for env in envs]) for p in row]
-                       for row in d.dW[l]])
-            db.append([m * sp.Add(*[p.formula.xreplace(env) for env in envs]) for p in d.db[l]])
+            rows, width = len(d.dW[l]), len(d.dW[l][0])
+            w_sums = _summed(_Compiled([p.formula for row in d.dW[l] for p in row], n), envs)
+            dW.append([[m * w_sums[r * width + c] for c in range(width)] for r in range(rows)])
+            db.append([m * v for v in _summed(_Compiled([p.formula for p in d.db[l]], n), envs)])
     return SymbolicValues(zs, acts, ells, total_loss, deltas, dW, db)
 
 
-def _snap(value: sp.Expr) -> sp.Expr:
+def _summed(func: "_Compiled", envs: list[dict]) -> list[float]:
+    """Each formula's values summed over the examples."""
+    per_example = [func(env) for env in envs]
+    return [sum(column) for column in zip(*per_example)] if per_example and per_example[0] else []
+
+
+class _Compiled:
+    """A list of formulas as one function of the symbols they use.
+
+    Used for several examples, the formulas are compiled once (sympy.lambdify to plain
+    Python arithmetic); used once or twice, compiling costs more than substituting the
+    numbers into them, so they are substituted."""
+
+    # what lambdify's "math" printer does not know (Heaviside(0) = 1/2, as SymPy's)
+    EXTRA = {"sign": lambda v: (v > 0) - (v < 0),
+             "Heaviside": lambda v, h0=0.5: 1.0 if v > 0 else (h0 if v == 0 else 0.0)}
+    COMPILE_FROM = 3        # calls
+
+    def __init__(self, exprs, calls: int):
+        self.exprs = list(exprs)
+        symbols = set().union(*(e.free_symbols for e in self.exprs)) if self.exprs else set()
+        self.args = sorted(symbols, key=lambda s: s.name)
+        self.func = None
+        if self.exprs and calls >= self.COMPILE_FROM:
+            # names like "W|1|2|1|" are not Python identifiers; renamed here in one pass, since
+            # lambdify would rename them one symbol at a time over the whole list (quadratic)
+            plain = [sp.Symbol(f"v{i}") for i in range(len(self.args))]
+            renamed = [e.xreplace(dict(zip(self.args, plain))) for e in self.exprs]
+            self.func = sp.lambdify(plain, renamed, modules=[self.EXTRA, "math"], docstring_limit=0)
+
+    def __call__(self, env) -> list[float]:
+        if self.func is not None:
+            return [float(v) for v in self.func(*(env[a] for a in self.args))]
+        numbers = {a: sp.Float(env[a]) for a in self.args}
+        return [float(e.xreplace(numbers)) for e in self.exprs]
+
+
+def _snap(value: float) -> float:
     """As `activations.snap`: a rounding residue next to a kink is the kink."""
-    return sp.Float(0) if abs(value) < KINK_TOLERANCE else value
+    return 0.0 if abs(value) < KINK_TOLERANCE else value
 
 
 def _at_loss_kink(env: dict, loss: str, L: int, outputs: int) -> dict:
