@@ -207,6 +207,13 @@ def _snap(score: float, w: np.ndarray, x: np.ndarray, b: float) -> float:
     return 0.0 if abs(score) <= SCORE_TOLERANCE * max(scale, 1e-300) else score
 
 
+def _cancel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a + b, where a sum that cancels to float noise (0.1 + 0.2 - 0.3) is the exact 0 it is:
+    a weight of noise would put a point on the wrong side of a line it lies on."""
+    total = a + b
+    return np.where(np.abs(total) <= SCORE_TOLERANCE * (np.abs(a) + np.abs(b)), 0.0, total)
+
+
 def run_float(points: np.ndarray, labels: np.ndarray, classes: tuple[int, int], w: np.ndarray, b: float,
               eta: float, epochs: int, rule: str, order: tuple[tuple[int, ...], ...],
               decimals: int | None = None) -> Run:
@@ -230,8 +237,8 @@ def run_float(points: np.ndarray, labels: np.ndarray, classes: tuple[int, int], 
             step = 0.0
             if mistake:
                 step = eta * (y - y_hat) if rule == "trick" else eta * y
-                w = np.asarray(hand(w + step * x), dtype=float)
-                b = float(hand(b + step))
+                w = np.asarray(hand(_cancel(w, step * x)), dtype=float)
+                b = float(hand(_cancel(np.array([b]), np.array([step]))[0]))
                 updates += 1
             visits.append(Visit(number, t, i, score, int(y_hat), mistake, step, tuple(w.tolist()), b))
         raw = X @ w + b

@@ -467,3 +467,15 @@ def test_markdown_math_is_balanced_and_signs_print_cleanly():
     text = doc.render("markdown")
     assert "- -" not in text and "+ -" not in text
     assert r"= 0.5 + 0.5 \cdot 2 \cdot 1 = 1.5" in text      # w <- w + eta (y - y_hat) x with y - y_hat = 2
+
+
+def test_weights_that_cancel_to_float_noise_are_zero(tmp_path):
+    """0.5 - 0.2 - 0.3 leaves 5.5e-17 in floats: the float run must still decide as the exact
+    run does (found by hypothesis: the runs parted after a bias cancelled to noise)."""
+    import numpy as np
+
+    points, labels, w, b, eta = [[0.0, -1.5], [-3.0, 0.0]], [1, 0], [-1.5, 0.0], 0.5, 0.1
+    order = orders(len(points), 1000, None)
+    exact = run_exact(points, labels, (0, 1), w, b, eta, 1000, "trick", order)
+    floats = run_float(np.array(points), np.array(labels), (0, 1), np.array(w), b, eta, 1000, "trick", order)
+    assert floats.updates == exact.updates == 7 and floats.errors == exact.errors == 0
