@@ -193,8 +193,7 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
         questions = [_question(r, q, ("questions", i), defaults, _default_id(i, taken))
                      for i, q in enumerate(items)]
     else:
-        r.mapping(root, (), all_question_keys() + ("questions", "randomize"))
-        question = {k: v for k, v in root.items() if k != "randomize"}
+        question = {k: v for k, v in root.items() if k != "randomize"}   # its keys checked as a question's
         questions = [_question(r, question, (), Display(), "q1")]
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
@@ -269,13 +268,6 @@ def keys_of(kind: str) -> tuple[str, ...]:
     return keys
 
 
-def all_question_keys() -> tuple[str, ...]:
-    out: list[str] = []
-    for kind in KINDS:
-        out += [k for k in keys_of(kind) if k not in out]
-    return tuple(out)
-
-
 def _check_keys(r: Reader, node: dict, path: Path_, kind: str) -> None:
     allowed = keys_of(kind)
     for key in node:
@@ -289,7 +281,8 @@ def _check_keys(r: Reader, node: dict, path: Path_, kind: str) -> None:
 
 
 def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: str) -> Question:
-    node = r.mapping(node, path, all_question_keys())
+    if not isinstance(node, dict):
+        raise r.fail(path, f"expected a question (a mapping of id, kind, ...), got {describe(node)}")
     qid = r.text(node["id"], path + ("id",), 40) if "id" in node else default_id
     if not qid.replace("_", "").replace("-", "").isalnum():
         raise r.fail(path + ("id",), f"{qid!r}: an id is letters, digits, - and _ only")
