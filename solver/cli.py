@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .settings import EXTENSIONS, FORMATS
+from .errors import CrossCheckError, SolveError, UsageError
+from .settings import EXTENSIONS, FORMATS, Settings
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -55,14 +56,12 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
     Exit status: 0 on success, 2 on a bad problem or answer file or bad options (the message
     says FILE:LINE:COL: field: what is wrong), 3 on an internal error.
     """
-    from .errors import CrossCheckError, SolveError
-    from .settings import Settings
 
     try:
         settings = Settings(decimals=decimals, carry=carry, notation=notation, question=question_id,
                             max_parameters=max_params)
         if answers is not None and variants is not None:
-            raise _usage("--check and --variants do different things: give one of them")
+            raise UsageError("--check and --variants do different things: give one of them")
         if variants is not None:
             from .variants import write_variants
             out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
@@ -74,7 +73,7 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
             return
         fmt = fmt or "markdown"
         if fmt == "text":
-            raise _usage("--format text is the format of a --check report; a solution is markdown, latex, pdf, "
+            raise UsageError("--format text is the format of a --check report; a solution is markdown, latex, pdf, "
                          "json or answers")
         target = None if output == "-" else Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
         assets: dict[str, bytes] | None = {} if target is not None else None
@@ -87,11 +86,6 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
         click.echo(f"solve: internal error, the SymPy and NumPy computations disagree (please report "
                    f"this with the problem file): {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
-
-
-def _usage(message: str):
-    from .errors import UsageError
-    return UsageError(message)
 
 
 def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
@@ -117,7 +111,7 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     from .checking import check_file
 
     if fmt == "answers":
-        raise _usage("--format answers writes a blank sheet; with --check choose text, markdown, latex, pdf or json")
+        raise UsageError("--format answers writes a blank sheet; with --check choose text, markdown, latex, pdf or json")
     report = check_file(solve(problem, settings), answers)
     to_stdout = output in (None, "-")
     data = report.render(fmt or "text", color=to_stdout and fmt is None and sys.stdout.isatty())

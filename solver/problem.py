@@ -461,7 +461,7 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
             raise r.fail(path, f"y: missing; a {kind} question needs targets y, one row per example")
         return Data(x, None)
     if loss == "sparse_cce":
-        labels = _labels(r, node["y"], path + ("y",), n, outputs)
+        labels = class_labels(r, node["y"], path + ("y",), n, outputs)
         return Data(x, np.eye(outputs)[labels], labels)
     y = r.matrix(node["y"], path + ("y",))
     nested = any(isinstance(v, list) for v in node["y"])
@@ -484,18 +484,21 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
     return Data(x, y)
 
 
-def _labels(r: Reader, value: Any, path: Path_, n: int, outputs: int) -> np.ndarray:
+def class_labels(r: Reader, value: Any, path: Path_, n: int, classes: int, examples_are: str = "",
+                 classes_are: str = "the output units") -> np.ndarray:
+    """The class indices of sparse_cce, one per example (a flat list, or rows of one)."""
     flat = value if isinstance(value, list) else [value]
     flat = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in flat]
     if len(flat) != n:
-        raise r.fail(path, f"sparse_cce takes one class index per example: expected {n}, got {len(flat)}")
+        raise r.fail(path, f"sparse_cce takes one class index per example{examples_are}: expected {n}, "
+                     f"got {len(flat)}")
     labels = []
     for i, v in enumerate(flat):
         where = path + (i,) if isinstance(value, list) else path
         whole = isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
-        if not whole or not 0 <= v < outputs:
-            raise r.fail(where, f"a class index for {outputs} classes (the output units) is a whole number "
-                         f"from 0 to {outputs - 1}, counting from 0; got {describe(v)}")
+        if not whole or not 0 <= v < classes:
+            raise r.fail(where, f"a class index for {classes} classes ({classes_are}) is a whole number "
+                         f"from 0 to {classes - 1}, counting from 0; got {describe(v)}")
         labels.append(int(v))
     return np.array(labels, dtype=int)
 

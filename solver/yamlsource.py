@@ -62,16 +62,20 @@ def dotted(path: Path_) -> str:
 
 
 def load_file(path: str | Path) -> Source:
+    return load_bytes(read_file(path), str(path))
+
+
+def read_file(path: str | Path, what: str = "a problem file", missing_hint: str = "") -> bytes:
+    """The bytes of a file, or a ProblemError saying why it cannot be read."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
-        raise ProblemError(name, 1, 1, "", "no such file") from None
+        raise ProblemError(name, 1, 1, "", "no such file" + missing_hint) from None
     except IsADirectoryError:
-        raise ProblemError(name, 1, 1, "", "is a directory, not a problem file") from None
+        raise ProblemError(name, 1, 1, "", f"is a directory, not {what}") from None
     except OSError as exc:
         raise ProblemError(name, 1, 1, "", f"cannot be read ({exc.strerror})") from None
-    return load_bytes(raw, name)
 
 
 def load_bytes(raw: bytes, name: str) -> Source:

@@ -19,7 +19,7 @@ from ..errors import ProblemError
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
-from ..yamlsource import Path_, Source, dotted, load_bytes
+from ..yamlsource import Path_, Source, dotted, load_bytes, read_file
 
 ALIAS = "yhat"
 
@@ -49,14 +49,7 @@ class Sheet:
 def load_sheet(path: str | Path) -> Source:
     """The YAML of an answer sheet; a file that is not YAML at all is a ProblemError (exit 2)."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ProblemError(name, 1, 1, "", "no such file (write a blank sheet with --format answers)") from None
-    except IsADirectoryError:
-        raise ProblemError(name, 1, 1, "", "is a directory, not an answer sheet") from None
-    except OSError as exc:
-        raise ProblemError(name, 1, 1, "", f"cannot be read ({exc.strerror})") from None
+    raw = read_file(path, "an answer sheet", " (write a blank sheet with --format answers)")
     text = raw.decode("utf-8", "replace")
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ProblemError(name, 1, 1, "", "is empty: fill in the sheet that --format answers writes "

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..losses import LOSSES, REDUCTIONS
-from ..problem import LOSS_ALIASES, MAX_EXAMPLES, Reader, describe
+from ..problem import LOSS_ALIASES, MAX_EXAMPLES, Reader, class_labels, describe
 from ..yamlsource import Path_
 
 KEYS: tuple[str, ...] = ("y", "y_hat", "losses", "reduction", "huber_delta")
@@ -71,7 +71,8 @@ def read(r: Reader, node: dict, path: Path_, question) -> LossSpec:
     y_hat, shape, at_hat = _array(r, node["y_hat"], path + ("y_hat",), flat_is_row=categorical)
     labels = None
     if "sparse_cce" in losses:
-        labels = _labels(r, node["y"], path + ("y",), y_hat.shape)
+        labels = class_labels(r, node["y"], path + ("y",), *y_hat.shape, examples_are=" (a row of y_hat)",
+                              classes_are="the columns of y_hat")
         y, at_y = np.eye(y_hat.shape[1])[labels], None
     else:
         y, _, at_y = _array(r, node["y"], path + ("y",), flat_is_row=categorical)
@@ -134,24 +135,6 @@ def _shape_mismatch(got, want, value, categorical: bool) -> str:
         message += (f"; a flat list is one value per example (for {', '.join(ONE_OUTPUT)}): "
                     f"write one example's outputs as a row, [[{row}]]")
     return message
-
-
-def _labels(r: Reader, value: Any, path: Path_, shape: tuple[int, int]) -> np.ndarray:
-    n, k = shape
-    items = value if isinstance(value, list) else [value]
-    items = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in items]
-    if len(items) != n:
-        raise r.fail(path, f"sparse_cce takes one class index per example (a row of y_hat): expected {n}, "
-                     f"got {len(items)}")
-    labels = []
-    for i, v in enumerate(items):
-        where = path + (i,) if isinstance(value, list) else path
-        whole = isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer()
-        if not whole or not 0 <= v < k:
-            raise r.fail(where, f"a class index for {k} classes (the columns of y_hat) is a whole number from "
-                         f"0 to {k - 1}, counting from 0; got {describe(v)}")
-        labels.append(int(v))
-    return np.array(labels, dtype=int)
 
 
 def _check(r: Reader, name: str, y: np.ndarray, y_hat: np.ndarray, at_y: At | None, at_hat: At,

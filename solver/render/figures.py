@@ -7,7 +7,7 @@ import dataclasses
 import io
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -27,7 +27,6 @@ class Pictures:
     `prefix-<figure name>.png`, or data URIs embedded in the text when `assets` is None."""
     assets: dict[str, bytes] | None
     prefix: str
-    names: list[str] = field(default_factory=list)
 
     def add(self, fig, f) -> str:
         data = png(fig, f)
@@ -35,7 +34,6 @@ class Pictures:
             return "data:image/png;base64," + base64.b64encode(data).decode()
         name = f"{self.prefix}-{fig.name}.png"
         self.assets[name] = data
-        self.names.append(name)
         return name
 
 

@@ -103,9 +103,6 @@ class Formatter:
     def column(self, arr) -> np.ndarray:
         return np.asarray(arr)[:, None]
 
-    def tex_product(self, *factors) -> str:
-        return self.tex(sp.Mul(*factors, evaluate=False))
-
     @property
     def hand_derivatives(self) -> dict[str, str]:
         """g'(z) as a hand solution writes it, for the activations where that differs from g'."""

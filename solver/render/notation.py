@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from ..symbols import Meaning
 
 
+def sizes_of(network) -> tuple[int, int]:
+    """(layers, output units) of a network; (0, 1) for a question without one."""
+    if network is None:
+        return 0, 1
+    return len(network.layers), network.layers[-1].units
+
+
 def _idx(*parts: int) -> str:
     parts = [str(p) for p in parts if p is not None]
     return ("," if any(len(p) > 1 for p in parts) else "").join(parts)
@@ -25,9 +32,7 @@ class LayerNotation:
     @classmethod
     def for_network(cls, network) -> "LayerNotation":
         """The notation of a question's network (None for kinds without one)."""
-        if network is None:
-            return cls(0, 1)
-        return cls(len(network.layers), network.layers[-1].units)
+        return cls(*sizes_of(network))
 
     def scalar(self, m: Meaning) -> str:
         kind, l, i, j, e = m

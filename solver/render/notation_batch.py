@@ -31,6 +31,7 @@ from ..losses import LOSSES, REDUCTIONS
 from ..rounding import round_half_up
 from ..steps import StepKind
 from ..symbols import A, DELTA, Y, YHAT, Z, Meaning, sym
+from .notation import sizes_of
 
 STAGE_WORDS = {"in": r"\text{in}", "out": r"\text{out}", "error": r"\text{error}", "delta": r"\text{delta}"}
 MODEL_NAMES = {"W": "W", "b": "b", "dW": "dW", "db": "db"}
@@ -44,9 +45,7 @@ class BatchNotation:
 
     @classmethod
     def for_network(cls, network) -> "BatchNotation":
-        if network is None:
-            return cls(0, 1)
-        return cls(len(network.layers), network.layers[-1].units)
+        return cls(*sizes_of(network))
 
     # ------------------------------------------------------------ names of whole matrices
 

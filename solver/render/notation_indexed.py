@@ -170,9 +170,6 @@ class IndexedNotation:
         b = values[f"b{layer}"]
         return [sym("b", layer, j + 1) for j in range(len(b))], b[None, :]
 
-    def input_symbol(self, k: int, example: int | None = None) -> sp.Symbol:
-        return sym("x", None, k, None, example)
-
     def input_column(self, k: int) -> str:
         """The heading of input k in the table of rows: x_{i1}."""
         return _sub("x", _idx("i", k))
@@ -183,12 +180,6 @@ class IndexedNotation:
     @property
     def loss_symbol(self) -> sp.Symbol:
         return sym("L")
-
-    def output_symbol(self, layer: int, unit: int) -> sp.Symbol:
-        return sym("a", layer, unit)
-
-    def z_symbol(self, layer: int, unit: int) -> sp.Symbol:
-        return sym("z", layer, unit)
 
     def per_example(self, line: Line) -> list[tuple[sp.Expr, sp.Expr, float]]:
         """(label, numbers, value) of each example of a line: O^{(2)}_{11} = ... = 0.57."""
