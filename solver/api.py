@@ -6,11 +6,11 @@ import difflib
 from pathlib import Path
 
 from .errors import ProblemError, UsageError
-from .kinds import solve_question
+from .kinds import solved as solve_one
 from .model import Problem, Question
 from .problem import read_problem
 from .settings import Settings
-from .solution import QuestionSolution, Solution
+from .solution import Solution
 from .yamlsource import load_file
 
 
@@ -48,12 +48,11 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
     solved = []
     for q in problem.questions:
         try:
-            steps, derivation = solve_question(q)
+            solved.append(solve_one(q))
         except ArithmeticError as exc:
             line, col, field = q.where
             hint = (" An output that rounds to exactly 0 or 1 breaks a log loss: use smaller weights, "
                     "more decimals or carry: exact." if q.loss in ("bce", "cce", "sparse_cce") else "")
             raise ProblemError(problem.file, line, col, field or q.id,
                                f"cannot be worked out: {exc}.{hint}") from None
-        solved.append(QuestionSolution(q, tuple(steps), derivation))
     return Solution(problem, tuple(solved))

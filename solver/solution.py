@@ -16,6 +16,8 @@ class QuestionSolution:
     question: Question
     steps: tuple[Step, ...]
     derivation: Derivation | None = None     # the SymPy derivation of forward/backprop questions
+    written: Any = None     # what the question's notation writes beyond the steps, computed by the kind:
+                            # batch: a kinds.batch_form.BatchView; indexed: a kinds.indexed_chains.IndexedChains
 
     @property
     def shown(self) -> tuple[Step, ...]:

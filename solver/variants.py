@@ -279,7 +279,7 @@ def draw(plan: Plan, k: int) -> tuple[str, Solution, int]:
 def solve_text(text: str, plan: Plan, k: int) -> Solution:
     """The solution of a variant's text, as `solve` makes it of a file."""
     from .api import _override
-    from .kinds import solve_question
+    from .kinds import solved as solve_one
     from .problem import read_problem
     try:
         problem = read_problem(load_bytes(text.encode(), _name(plan, k, "yaml")), plan.settings.max_parameters)
@@ -291,10 +291,9 @@ def solve_text(text: str, plan: Plan, k: int) -> Solution:
     solved = []
     for q in questions:
         try:
-            steps, derivation = solve_question(q)
+            solved.append(solve_one(q))
         except ArithmeticError as exc:
             raise Rejected("fails", f"{q.id}: {exc}") from None
-        solved.append(QuestionSolution(q, tuple(steps), derivation))
     return Solution(dataclasses.replace(problem, questions=questions), tuple(solved))
 
 

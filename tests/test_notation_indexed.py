@@ -21,7 +21,7 @@ from solver.render.notation_indexed import IndexedNotation
 from solver.render.printer import ExamPrinter
 from solver.solution import QuestionSolution, Solution
 from solver.symbols import sym
-from solver.kinds import solve_question
+from solver.kinds import solved
 from test_properties import _well_conditioned, questions
 
 SEED = ROOT / "problems" / "seed_regression.yaml"
@@ -166,17 +166,6 @@ def test_sigmoid_chain_has_the_activation_factors_and_sums_paths():
     assert r"\frac{\partial O_{11}}{\partial z_{11}} = \sigma'\left(z_{11}\right) = O_{11} \cdot \left(1 - O_{11}\right) = 0.5793 \cdot \left(1 - 0.5793\right) = 0.2437" in text
 
 
-def test_hidden_layer_sums_over_the_paths_through_the_layer_above():
-    net = _notation((2, 2, 2), ("sigmoid", "sigmoid"))
-    chain = net._dz_chain(1, 1, {"delta2": 7})
-    assert [[(l.top, l.bottom, l.step) for l in p] for p in chain.paths] == [
-        [(sym("L"), sym("z", 2, m), 7), (sym("z", 2, m), sym("a", 1, 1), None)] for m in (1, 2)]
-    assert [(l.top, l.bottom) for l in chain.tail] == [(sym("a", 1, 1), sym("z", 1, 1))]
-    linear = _notation((2, 3, 1), ("linear", "linear"))
-    chain = linear._dz_chain(1, 2, None)
-    assert chain.tail == () and len(chain.paths) == 1
-
-
 # ------------------------------------------------------------------ every answer written where it belongs
 
 def _sections(text: str) -> dict[str, str]:
@@ -214,8 +203,7 @@ def test_every_answer_of_the_problems_is_written_in_its_step(path):
 def test_any_network_renders_with_every_answer_in_its_step(q):
     _well_conditioned(q)
     q = dataclasses.replace(q, display=Display(decimals=4, carry="rounded", notation="indexed"))
-    steps, derivation = solve_question(q)
-    qs = QuestionSolution(q, tuple(steps), derivation)
+    qs = solved(q)
     from solver.model import Problem
     solution = Solution(Problem("t.yaml", None, (q,)), (qs,))
     text = solution.render("markdown", assets={}, stem="t")
