@@ -10,8 +10,7 @@ import numpy as np
 from . import derive, numeric
 from .errors import CrossCheckError
 from .model import Question
-
-RTOL, ATOL = 1e-9, 1e-12
+from .tolerances import ATOL, RTOL
 
 
 def _same(name: str, a, b) -> None:

@@ -15,10 +15,11 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .activations import ACTIVATIONS, KINK_TOLERANCE, softmax_expr
-from .losses import LOSSES, REDUCTIONS, example_loss_expr
+from .activations import ACTIVATIONS, softmax_expr
+from .losses import REDUCTIONS, example_loss_expr
 from .model import Network
 from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, sym
+from .tolerances import KINK_TOLERANCE, snap
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +131,6 @@ def derive(net: Network, loss: str | None, reduction: str, with_backward: bool,
         deltas[l - 1] = _hidden_deltas(net, layers, l)
     dW, db = [], []
     for l in range(1, L + 1):
-        form = layers[l - 1]
         n_in = net.layers[l - 1].weights.shape[1]
         rows, brow = [], []
         for j in range(1, net.layers[l - 1].units + 1):
@@ -185,7 +185,7 @@ def _output_deltas(net: Network, out: OutputRule, huber_delta: float) -> tuple[P
 
 def _hidden_deltas(net: Network, layers: tuple[LayerForm, ...], l: int) -> tuple[Partial, ...]:
     """delta^{[l]}_j = (sum_k dz^{[l+1]}_k/da^{[l]}_j delta^{[l+1]}_k) * g'(z^{[l]}_j)."""
-    layer, above = net.layers[l - 1], layers[l]
+    layer = net.layers[l - 1]
     act = ACTIVATIONS[layer.activation]
     units = range(1, layer.units + 1)
     back = []   # dL/da^{[l]}_j as a sum over the units k of layer l+1
@@ -249,7 +249,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
         env[DELTA] = float(huber_delta)
         z_e, a_e = [], []
         for l, layer in enumerate(net.layers, start=1):
-            z_vals = [_snap(v) for v in z_funcs[l - 1](env)]
+            z_vals = [snap(v) for v in z_funcs[l - 1](env)]
             if layer.activation == "softmax":
                 a_vals = [float(softmax_expr([sp.Float(v) for v in z_vals], i)) for i in range(layer.units)]
             else:
@@ -326,11 +326,6 @@ class _Compiled:
             return [float(v) for v in self.func(*(env[a] for a in self.args))]
         numbers = {a: sp.Float(env[a]) for a in self.args}
         return [float(e.xreplace(numbers)) for e in self.exprs]
-
-
-def _snap(value: float) -> float:
-    """As `activations.snap`: a rounding residue next to a kink is the kink."""
-    return 0.0 if abs(value) < KINK_TOLERANCE else value
 
 
 def _at_loss_kink(env: dict, loss: str, L: int, outputs: int) -> dict:

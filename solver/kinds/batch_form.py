@@ -21,12 +21,12 @@ import sympy as sp
 
 from .. import numeric
 from ..activations import ACTIVATIONS
-from ..crosscheck import ATOL, RTOL
 from ..errors import CrossCheckError
 from ..losses import LOSSES, REDUCTIONS
 from ..rounding import round_half_up
 from ..steps import StepKind
-from ..symbols import Y, YHAT, DELTA, sym
+from ..symbols import DELTA, Y, YHAT, sym
+from ..tolerances import ATOL, RTOL
 
 
 # ---------------------------------------------------------------- the matrices of a question

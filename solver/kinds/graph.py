@@ -20,23 +20,22 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator
 
-import numpy as np
 import sympy as sp
 
 from ..derive import Factor
 from ..errors import CrossCheckError
-from ..expression import (BINARY, KINK_TOLERANCE, OPERATIONS, Bin, Call, DomainError, Name, Neg, Num, Tree,
+from ..expression import (BINARY, OPERATIONS, Bin, Call, DomainError, Name, Neg, Num, Tree,
                           USES_OUTPUT, check_domain, shape)
 from ..fields.graph import GraphSpec
 from ..figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
 from ..model import Question
 from ..rounding import round_half_up
 from ..steps import Line, Step, StepKind
+from ..tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
 
 MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation, not listed one by one
 MAX_SHOWN_DIRECT_OPS = 14     # a direct derivative longer than this is given as a number only
 AUTO_NAMES = ("u", "v", "w", "p", "q", "r", "s", "t", "h", "k", "m", "n")
-RTOL, ATOL = 1e-9, 1e-12
 COLUMN = 1.3                  # the diagram's column spacing, in node spacings: room for "u = b c" boxes
 
 
@@ -356,15 +355,11 @@ class Reference:
         stand_in = {o: sp.Symbol(f"o{o}", real=True) for o in node.children}
         args = tuple(stand_in[o] if isinstance(o, int) else o for o in node.operands)
         d = sp.diff(OPERATIONS[node.op].reference(args), stand_in[child])
-        at = {stand_in[o]: sp.Rational(repr(_snap(values[o]))) for o in node.children}
+        at = {stand_in[o]: sp.Rational(repr(snap(values[o]))) for o in node.children}
         return float(sp.N(d.xreplace(at), 30))
 
     def partial(self, var: str) -> sp.Expr:
         return sp.diff(self.output, _symbol(var))
-
-
-def _snap(x: float) -> float:
-    return 0.0 if abs(x) < KINK_TOLERANCE else x
 
 
 def _same(what: str, a: float, b: float) -> None:

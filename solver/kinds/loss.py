@@ -28,9 +28,8 @@ from ..model import Question
 from ..rounding import round_half_up
 from ..steps import Line, Step, StepKind
 from ..symbols import DELTA, Y, YHAT, sym
+from ..tolerances import ATOL, RTOL
 from .network import combined, replace_unevaluated
-
-RTOL, ATOL = 1e-9, 1e-12
 
 
 @dataclass(frozen=True, eq=False)

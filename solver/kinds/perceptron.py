@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import Mapping
 
 import numpy as np
@@ -24,12 +23,12 @@ from ..model import Question
 from ..perceptron_run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
 from ..rounding import round_half_up
 from ..steps import Step, StepKind
+from ..tolerances import RTOL
 
 FULL_VISIT_ROWS = 60     # epochs shown visit by visit while the rows stay within this (epoch 1 always)
 SUMMARY_ROWS = 40        # later epochs listed one row each, at most this many; the rest in a sentence
 WORKED_VISITS = 6        # the first visits of epoch 1 are worked out with the numbers put in
 MAX_LINES = 10           # lines drawn in the picture: the start and (some of) the epochs
-RTOL = 1e-9
 
 
 @dataclass(frozen=True)

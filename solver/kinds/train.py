@@ -31,6 +31,7 @@ from ..network_diagram import diagram_step
 from ..problem import MAX_EXAMPLES
 from ..steps import Step, StepKind
 from ..symbols import sym
+from ..tolerances import ATOL, RTOL
 from ..training import Run, round_fast, train
 from .network import solve_network_question
 
@@ -39,7 +40,6 @@ ALL_ROWS = 20               # up to this many epochs, the table has every one
 FIRST_ROWS = 10             # past it: the first ten, every k-th, and the last
 THINNED_ROWS = 12           # about this many rows after the first ten
 MAX_DATA_ROWS = 20          # the training set is listed up to this many examples
-RTOL, ATOL = 1e-9, 1e-12
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
