@@ -22,11 +22,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..fieldtypes import NUMBERS, choice, one_or_list, positive
 from ..losses import LOSSES, REDUCTIONS
-from ..problem import LOSS_ALIASES, MAX_EXAMPLES, Reader, class_labels, describe
+from ..problem import LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, Reader, class_labels, describe
 from ..yamlsource import Path_
 
-KEYS: tuple[str, ...] = ("y", "y_hat", "losses", "reduction", "huber_delta")
+KEYS = {"y": NUMBERS, "y_hat": NUMBERS, "losses": one_or_list(choice(LOSS_NAMES)),
+        "reduction": choice(REDUCTION_NAMES), "huber_delta": positive()}     # key -> type (solver/fieldtypes.py)
 MAX_OUTPUTS = 10          # a worked solution writes a term per output
 CATEGORICAL = ("cce", "sparse_cce")
 ONE_OUTPUT = tuple(name for name in LOSSES if name not in CATEGORICAL)
