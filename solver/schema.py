@@ -18,7 +18,6 @@ import copy
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from . import problem
 from .fieldtypes import Type, any_of, choice, list_of, mapping_of, number, optional, ref

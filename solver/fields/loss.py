@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..fieldtypes import NUMBERS, choice, one_or_list, positive
-from ..losses import LOSSES, REDUCTIONS
+from ..losses import LOSSES
 from ..problem import LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, Reader, class_labels, describe
 from ..yamlsource import Path_
 
@@ -62,7 +62,7 @@ def read(r: Reader, node: dict, path: Path_, question) -> LossSpec:
         if needed not in node:
             raise r.fail(path, f"{needed}: missing; {what}")
     losses = _losses(r, node["losses"], path + ("losses",))
-    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), tuple(REDUCTIONS))
+    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), REDUCTION_NAMES)
     huber_delta = 1.0
     if "huber_delta" in node:
         if "huber" not in losses:
@@ -93,7 +93,7 @@ def _losses(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
     names: list[str] = []
     for i, item in enumerate(items):
         where = path + (i,) if isinstance(value, list) else path
-        name = r.choice(item, where, tuple(LOSSES), aliases=LOSS_ALIASES)
+        name = r.choice(item, where, LOSS_NAMES, aliases=LOSS_ALIASES)
         if name in names:
             raise r.fail(where, f"{name} is named twice: name each loss once")
         names.append(name)
