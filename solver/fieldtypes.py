@@ -16,7 +16,7 @@ from typing import Any
 
 Type = dict[str, Any]
 
-LARGEST = 1e6                 # the reader's bound on every number's size (Reader.number)
+LARGEST = 1_000_000           # the reader's bound on every number's size (Reader.number)
 
 
 def number(minimum: float | None = -LARGEST, maximum: float | None = LARGEST, *,
