@@ -262,7 +262,8 @@ def test_an_unknown_key_in_marks_is_an_error_with_a_suggestion(tmp_path):
     p.write_text(text)
     with pytest.raises(ProblemError) as err:
         check(p, {"q1": {}})
-    assert str(err.value) == (f"{p}:24:13: questions[0].marks.dw1: no answer key 'dw1' in question q1; did you "
+    line = text.splitlines().index("    marks: {dw1: 2}") + 1
+    assert str(err.value) == (f"{p}:{line}:13: questions[0].marks.dw1: no answer key 'dw1' in question q1; did you "
                               "mean 'dW1'? (its keys: z1, a1, z2, a2, loss, delta2, dW2, db2, delta1, dW1, db1, "
                               "W1_new, b1_new, W2_new, b2_new, yhat)")
 
