@@ -14,7 +14,9 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .errors import ProblemError
-from .losses import LOSSES, REDUCTIONS
+from .fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, mapping_of,
+                         nonnegative, one_or_list, optional, positive, ref, text)
+from .losses import LOSSES
 from .model import Data, Display, Layer, Marking, Network, Problem, Question
 from .yamlsource import Path_, Source, dotted
 
@@ -22,13 +24,30 @@ KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph"
 NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question is a network and data
 FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
 NOTATIONS = ("layer", "indexed", "batch")
-SETTINGS_KEYS = ("decimals", "carry", "notation")
-COMMON_KEYS = ("id", "title", "kind", "marks", "tolerance") + SETTINGS_KEYS   # tolerance: of marking, except
-                                                                             # in train, where it stops training
-NETWORK_QUESTION_KEYS = ("network", "data", "loss", "reduction", "huber_delta", "learning_rate", "update")
-QUESTION_KEYS = COMMON_KEYS + NETWORK_QUESTION_KEYS
-NETWORK_KEYS = ("inputs", "layout", "layers", "init", "bias")
-LAYER_KEYS = ("units", "activation", "weights", "biases", "alpha")
+# The names of solver/activations.py ACTIVATIONS and solver/losses.py LOSSES and REDUCTIONS, without
+# their SymPy (tests/test_schema.py checks that they agree).
+ACTIVATION_NAMES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "step", "softmax")
+LOSS_NAMES = ("mse", "mae", "huber", "bce", "cce", "sparse_cce", "hinge")
+REDUCTION_NAMES = ("mean", "sum", "half_sum", "half_mean")
+# The keys of each mapping of a problem file, each with the type of its value (solver/fieldtypes.py):
+# the reader allows these keys and no others, and solver/schema.py writes the JSON Schema from them.
+SETTINGS_KEYS = {"decimals": integer(0, 10), "carry": choice(("rounded", "exact")), "notation": choice(NOTATIONS)}
+COMMON_KEYS = {"id": text(40), "title": optional(text(200)), "kind": choice(KINDS),
+               "marks": mapping_of(nonnegative()),
+               "tolerance": positive(),       # of marking, except in train, where it stops training
+               **SETTINGS_KEYS}
+NETWORK_QUESTION_KEYS = {"network": ref("network"), "data": ref("data"), "loss": choice(LOSS_NAMES),
+                         "reduction": choice(REDUCTION_NAMES), "huber_delta": positive(),
+                         "learning_rate": positive(), "update": one_or_list(choice(("weights", "biases")))}
+QUESTION_KEYS = {**COMMON_KEYS, **NETWORK_QUESTION_KEYS}
+FILE_KEYS = {"title": optional(text(200)), "questions": list_of(ref("question")), "tolerance": positive(),
+             "randomize": ref("randomize"), **SETTINGS_KEYS}       # a file of several questions
+NETWORK_KEYS = {"inputs": any_of(integer(1), list_of(text(30))), "layout": choice(("neuron_rows", "input_rows")),
+                "layers": list_of(ref("layer")), "init": ref("init"), "bias": BOOLEAN}
+INIT_KEYS = {"weights": NUMBER, "biases": NUMBER}
+LAYER_KEYS = {"units": integer(1), "activation": choice(ACTIVATION_NAMES), "weights": MATRIX, "biases": VECTOR,
+              "alpha": nonnegative()}
+DATA_KEYS = {"x": MATRIX, "y": NUMBERS}
 MAX_PARAMETERS = 1000
 # Names other courses and libraries use, and what they are called here.
 LOSS_ALIASES = {
@@ -183,7 +202,7 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
     if not isinstance(root, dict):
         raise r.fail((), f"the file should be a mapping (title:, questions: ...), got {describe(root)}")
     if "questions" in root:
-        r.mapping(root, (), ("title", "questions", "tolerance", "randomize") + SETTINGS_KEYS)
+        r.mapping(root, (), FILE_KEYS)
         defaults = _display(r, root, (), Display())
         items = root["questions"]
         if not isinstance(items, list) or not items:
@@ -262,7 +281,7 @@ def fields_of(kind: str):
 
 
 def keys_of(kind: str) -> tuple[str, ...]:
-    keys = COMMON_KEYS + (NETWORK_QUESTION_KEYS if kind in NETWORK_KINDS else ())
+    keys = tuple(COMMON_KEYS) + (tuple(NETWORK_QUESTION_KEYS) if kind in NETWORK_KINDS else ())
     if kind in FIELD_KINDS:
         keys += tuple(k for k in fields_of(kind).KEYS if k not in keys)
     return keys
@@ -309,9 +328,9 @@ def _network_question(r: Reader, node: dict, path: Path_, qid: str, kind: str, t
         if needed not in node:
             raise r.fail(path, f"{needed}: missing; a {kind} question needs a network and data")
     network = _network(r, node["network"], path + ("network",))
-    loss = r.choice(node["loss"], path + ("loss",), tuple(LOSSES), aliases=LOSS_ALIASES) \
+    loss = r.choice(node["loss"], path + ("loss",), LOSS_NAMES, aliases=LOSS_ALIASES) \
         if "loss" in node else None
-    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), tuple(REDUCTIONS))
+    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), REDUCTION_NAMES)
     huber_delta = r.number(node["huber_delta"], path + ("huber_delta",), positive=True) \
         if "huber_delta" in node else 1.0
     learning_rate = None
@@ -366,7 +385,7 @@ def _network(r: Reader, node: Any, path: Path_) -> Network:
         raise r.fail(path + ("bias",), f"expected true or false, got {describe(bias)}")
     init = None
     if "init" in node:
-        init_node = r.mapping(node["init"], path + ("init",), ("weights", "biases"))
+        init_node = r.mapping(node["init"], path + ("init",), INIT_KEYS)
         init = {k: r.number(v, path + ("init", k)) for k, v in init_node.items()}
     layers_node = node.get("layers")
     if not isinstance(layers_node, list) or not layers_node:
@@ -393,8 +412,8 @@ def _network(r: Reader, node: Any, path: Path_) -> Network:
 def _layer(r: Reader, node: dict, path: Path_, n_in: int, layout: str, bias: bool, init) -> Layer:
     units = int(node["units"])
     if "activation" not in node:
-        raise r.fail(path, f"activation: missing; one of {one_of(ACTIVATIONS)}")
-    activation = r.choice(node["activation"], path + ("activation",), tuple(ACTIVATIONS),
+        raise r.fail(path, f"activation: missing; one of {one_of(ACTIVATION_NAMES)}")
+    activation = r.choice(node["activation"], path + ("activation",), ACTIVATION_NAMES,
                           aliases=ACTIVATION_ALIASES)
     if activation == "softmax" and units == 1:
         raise r.fail(path + ("activation",), "softmax over one unit is always 1; use sigmoid for one output")
@@ -442,7 +461,7 @@ def _weights(r: Reader, value: Any, path: Path_, units: int, n_in: int, layout: 
 
 def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, needs_y: bool,
           kind: str = "backprop", max_examples: int = MAX_EXAMPLES) -> Data:
-    node = r.mapping(node, path, ("x", "y"))
+    node = r.mapping(node, path, DATA_KEYS)
     if "x" not in node:
         raise r.fail(path, "x: missing; give the inputs, one row per example")
     x = r.matrix(node["x"], path + ("x",))

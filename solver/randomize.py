@@ -25,9 +25,11 @@ from typing import Any
 import numpy as np
 
 from .errors import ProblemError
+from .fieldtypes import BOOLEAN, NUMBER, any_of, list_of, positive, text
 from .yamlsource import Path_, Source, dotted
 
-RULE_KEYS = ("low", "high", "step", "nonzero", "choices")
+RULE_KEYS = {"low": NUMBER, "high": NUMBER, "step": positive(), "nonzero": BOOLEAN,
+             "choices": list_of(any_of(NUMBER, text()), 2)}     # key -> type (solver/fieldtypes.py)
 MAX_VALUES = 1000          # values on one range's grid: past that, no one computes them by hand
 MAX_RULES = 100
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|(\.)")

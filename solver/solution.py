@@ -34,6 +34,10 @@ class QuestionSolution:
                 out[s.key] = out[s.part_of]
         return out
 
+    def __repr__(self) -> str:
+        q = self.question
+        return f"<QuestionSolution {q.id} ({q.kind}): {len(self.steps)} steps>"
+
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
 
@@ -71,8 +75,29 @@ class Solution:
         from .render.documents import render
         return render(self, fmt, assets, stem, brief)
 
+    def __repr__(self) -> str:
+        """One line: `<Solution of problems/exam1.yaml: 3 questions (q1 backprop, ...)>`. The worked
+        solution itself is `render()`, or the Markdown a notebook shows."""
+        return f"<Solution of {printable(self.problem.file)}: {listing(self.questions)}>"
+
+    # A notebook shows the Markdown (its mathematics rendered by the notebook). No `_repr_latex_`:
+    # render("latex") is a whole document, which a notebook exported to LaTeX would nest in its own.
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 
-    def _repr_latex_(self) -> str:
-        return self.render("latex")
+
+MOST_LISTED = 6     # question ids named in a one-line repr
+
+
+def listing(questions) -> str:
+    """`3 questions (q1 backprop, q2 backprop, q3 forward)`, at most MOST_LISTED named."""
+    named = [f"{qs.question.id} {qs.question.kind}" for qs in questions[:MOST_LISTED]]
+    if len(questions) > MOST_LISTED:
+        named.append(f"and {len(questions) - MOST_LISTED} more")
+    count = f"{len(questions)} question" + ("" if len(questions) == 1 else "s")
+    return f"{count} ({', '.join(named)})" if named else count
+
+
+def printable(text) -> str:
+    """A path or name for a one-line repr: control characters escaped, so none reaches a terminal raw."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))

@@ -29,6 +29,7 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -242,6 +243,8 @@ def variant_text(plan: Plan, drawn, k: int) -> str:
     for (start, end), new in sorted(edits, key=lambda e: e[0][0], reverse=True):
         out = out[:start] + new + out[end:]
     out = out.rstrip() + "\n"           # the section was often last: no blank lines left at the end
+    # an editor's schema line names the schema relative to the original's folder, not the variant's
+    out = re.sub(r"^# yaml-language-server:.*\n", "", out, count=1, flags=re.M)
     header = f"# Variant {k} of {plan.path.name}, drawn with --seed {plan.seed} (solve --variants)\n"
     return header + out
 

@@ -72,6 +72,17 @@ class Report:
             esc=esc, paint=paint, points=_points_text, fmt=fmt)
         return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text))
 
+    def __repr__(self) -> str:
+        """One line: `<Report of sheet.yaml against problems/exam1.yaml: 30/34 marks, 3 questions>`;
+        the marked script itself is `str(report)`, or the Markdown a notebook shows."""
+        from ..solution import printable
+        sheet = printable(self.answers_file) if self.answers_file else "answers given as data"
+        problems = len(self.problems)
+        flagged = f", {problems} problem{'' if problems == 1 else 's'} with the sheet" if problems else ""
+        count = len(self.questions)
+        return (f"<Report of {sheet} against {printable(self.problem_file)}: {_points_text(self.score)}/"
+                f"{_points_text(self.out_of)} marks, {count} question{'' if count == 1 else 's'}{flagged}>")
+
     def _repr_markdown_(self) -> str:
         return self.render("markdown")
 

@@ -19,14 +19,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .. import fieldtypes as ft
 from ..errors import ProblemError
 from ..expression import (FUNCTIONS, MAX_LENGTH, Bin, Call, DomainError, ExpressionError, Name, Neg, Num,
                           Tree, check_domain, names_in, parse, BINARY)
 from ..problem import Reader, describe, suggest
 from ..yamlsource import dotted
 
-KEYS = ("expression", "at", "let", "name", "wrt")
 MAX_VARIABLES = 20
+KEYS = {"expression": ft.text(MAX_LENGTH + 1), "at": ft.mapping_of(ft.NUMBER, 1, MAX_VARIABLES),
+        "let": ft.optional(ft.mapping_of(ft.text(MAX_LENGTH + 1), 0)), "name": ft.optional(ft.text(20)),
+        "wrt": ft.optional(ft.one_or_list(ft.text(20)))}     # key -> type (solver/fieldtypes.py)
 MAX_OPERATIONS = 60       # operations written in the expression and lets: a graph a page can hold
 DEFAULT_NAMES = ("J", "f", "L", "out")
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,19}")

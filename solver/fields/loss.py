@@ -22,11 +22,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..losses import LOSSES, REDUCTIONS
-from ..problem import LOSS_ALIASES, MAX_EXAMPLES, Reader, class_labels, describe
+from ..fieldtypes import NUMBERS, choice, one_or_list, positive
+from ..losses import LOSSES
+from ..problem import LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, Reader, class_labels, describe
 from ..yamlsource import Path_
 
-KEYS: tuple[str, ...] = ("y", "y_hat", "losses", "reduction", "huber_delta")
+KEYS = {"y": NUMBERS, "y_hat": NUMBERS, "losses": one_or_list(choice(LOSS_NAMES)),
+        "reduction": choice(REDUCTION_NAMES), "huber_delta": positive()}     # key -> type (solver/fieldtypes.py)
 MAX_OUTPUTS = 10          # a worked solution writes a term per output
 CATEGORICAL = ("cce", "sparse_cce")
 ONE_OUTPUT = tuple(name for name in LOSSES if name not in CATEGORICAL)
@@ -60,7 +62,7 @@ def read(r: Reader, node: dict, path: Path_, question) -> LossSpec:
         if needed not in node:
             raise r.fail(path, f"{needed}: missing; {what}")
     losses = _losses(r, node["losses"], path + ("losses",))
-    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), tuple(REDUCTIONS))
+    reduction = r.choice(node.get("reduction", "mean"), path + ("reduction",), REDUCTION_NAMES)
     huber_delta = 1.0
     if "huber_delta" in node:
         if "huber" not in losses:
@@ -91,7 +93,7 @@ def _losses(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
     names: list[str] = []
     for i, item in enumerate(items):
         where = path + (i,) if isinstance(value, list) else path
-        name = r.choice(item, where, tuple(LOSSES), aliases=LOSS_ALIASES)
+        name = r.choice(item, where, LOSS_NAMES, aliases=LOSS_ALIASES)
         if name in names:
             raise r.fail(where, f"{name} is named twice: name each loss once")
         names.append(name)

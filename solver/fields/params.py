@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..fieldtypes import BOOLEAN, integer, list_of, ref
 from ..problem import LAYER_KEYS, NETWORK_KEYS, Reader, describe
 from ..yamlsource import Path_
 
-KEYS: tuple[str, ...] = ("sizes", "bias", "network")
 MAX_LAYERS = 20          # one line of arithmetic per layer; longer lists are more likely a slip
 MAX_UNITS = 1_000_000    # keeps every count exact in a float (the JSON number) and readable
+KEYS = {"sizes": list_of(integer(1, MAX_UNITS), 2, MAX_LAYERS + 1), "bias": BOOLEAN,
+        "network": ref("network")}     # key -> type (solver/fieldtypes.py)
 _DASHED = re.compile(r"^\s*\d+(\s*[-x,]\s*\d+)+\s*$")
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from ..fieldtypes import MATRIX, NUMBER, VECTOR, any_of, choice, const, integer, list_of, positive
 from ..problem import Reader, describe
 
-KEYS = ("points", "labels", "w", "b", "learning_rate", "epochs", "rule", "order")
 RULES = ("trick", "hinge")
 RULE_ALIASES = {"perceptron_trick": "trick", "perceptron": "trick", "perceptron_loss": "hinge",
                 "gradient_descent": "hinge", "sgd": "hinge", "perceptron_hinge": "hinge"}
@@ -27,6 +27,10 @@ MAX_POINTS = 100        # every visit of a worked solution is a row of a table
 MAX_DIMENSION = 10      # a point and w are written out in each row
 MAX_EPOCHS = 1000
 MAX_SEED = 2**32 - 1
+LABEL = integer(-1, 1)
+KEYS = {"points": MATRIX, "labels": list_of(any_of(LABEL, list_of(LABEL, 1, 1))), "w": VECTOR, "b": NUMBER,
+        "learning_rate": positive(), "epochs": integer(1, MAX_EPOCHS), "rule": choice(RULES),
+        "order": any_of(const("given"), integer(0, MAX_SEED))}     # key -> type (solver/fieldtypes.py)
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,12 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..fieldtypes import any_of, const, integer, one_or_list, positive
 from ..problem import Reader, describe, suggest
 
-KEYS = ("epochs", "batch", "shuffle", "tolerance")
 MAX_EPOCHS = 100_000
 MAX_SEED = 2**32 - 1
 MAX_SETTINGS = 6                  # one colour each in the loss curve
+KEYS = {"epochs": integer(1, MAX_EPOCHS), "batch": one_or_list(any_of(const("full"), integer(1)), MAX_SETTINGS),
+        "shuffle": any_of(const(False), integer(0, MAX_SEED)),
+        "tolerance": positive()}     # key -> type (solver/fieldtypes.py); tolerance: stop training
 # Work limits (measured: one update of a small network costs about 20 microseconds, and the
 # loss of an epoch one forward pass over every example): past these a solution takes minutes.
 MAX_UPDATES = 500_000
