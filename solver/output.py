@@ -84,13 +84,11 @@ def ensure_folder(folder: str | Path, option: str = "-o") -> None:
 
 
 def _same(a: Path, b: Path) -> bool:
+    """Whether both exist and are one file (by any path, symlink or hard link): a path that does
+    not exist yet cannot overwrite anything."""
     try:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
-        pass
-    try:          # one of them does not exist (yet): compare where they lead
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError, ValueError):
         return False
 
 
