@@ -168,7 +168,7 @@ def problem_copy(tmp_path):
     return path
 
 
-def invoke(*args):
+def invoke_cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
@@ -179,7 +179,7 @@ def pngs(folder):
 def test_output_to_a_device_node_writes_through_and_embeds_the_pictures(tmp_path):
     import stat
     dev = make_null_device(tmp_path / "null")
-    result = invoke(EXAM, "-o", dev)
+    result = invoke_cli(EXAM, "-o", dev)
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.lstat(dev).st_mode)
     assert pngs(tmp_path) == []                 # no pictures beside a device
@@ -190,7 +190,7 @@ def test_output_to_a_symlink_to_a_device_node(tmp_path):
     dev = make_null_device(tmp_path / "null")
     link = tmp_path / "out.json"
     link.symlink_to(dev)
-    result = invoke(EXAM, "--format", "json", "-o", link)
+    result = invoke_cli(EXAM, "--format", "json", "-o", link)
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and stat.S_ISCHR(os.lstat(dev).st_mode)
 
@@ -198,7 +198,7 @@ def test_output_to_a_symlink_to_a_device_node(tmp_path):
 def test_output_to_a_fifo_is_written_through_with_the_pictures_inside(tmp_path):
     import stat
     reader = FifoReader(tmp_path / "pipe")
-    result = invoke(EXAM, "-o", reader.path)
+    result = invoke_cli(EXAM, "-o", reader.path)
     assert result.exit_code == 0, result.output
     text = reader.join().decode()
     assert text.startswith("#") and "data:image/png;base64," in text
@@ -211,7 +211,7 @@ def test_output_through_a_symlink_to_a_file_replaces_the_target(tmp_path):
     target.write_text("old")
     link = tmp_path / "out.json"
     link.symlink_to(target)
-    result = invoke(EXAM, "--format", "json", "-o", link)
+    result = invoke_cli(EXAM, "--format", "json", "-o", link)
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and json.loads(target.read_text())["questions"]
 
@@ -223,7 +223,7 @@ def test_output_naming_the_problem_file_is_refused(problem_copy, tmp_path, how, 
     if how == "symlink":
         (tmp_path / "out.md").symlink_to(problem_copy)
     target = {"absolute": problem_copy, "relative": "exam.yaml", "symlink": tmp_path / "out.md"}[how]
-    result = invoke(problem_copy, "--format", "json", "-o", target)
+    result = invoke_cli(problem_copy, "--format", "json", "-o", target)
     assert result.exit_code == 2
     assert "is the problem file" in result.output and "would overwrite it" in result.output
     assert "Traceback" not in result.output
@@ -235,7 +235,7 @@ def test_check_output_naming_an_input_is_refused(problem_copy, tmp_path):
     sheet.write_text("q1:\n  z1: [0.32, 0.04, 0.24]\n")
     for target, what in [(sheet, "is the answer sheet itself"), (problem_copy, "is the problem file")]:
         before = target.read_bytes()
-        result = invoke(problem_copy, "--check", sheet, "--format", "json", "-o", target)
+        result = invoke_cli(problem_copy, "--check", sheet, "--format", "json", "-o", target)
         assert result.exit_code == 2, result.output
         assert what in result.output and "Traceback" not in result.output
         assert target.read_bytes() == before
@@ -245,7 +245,7 @@ def test_a_picture_that_would_overwrite_the_problem_file_is_refused_before_anyth
         problem_copy, tmp_path):
     before = problem_copy.read_bytes()
     (tmp_path / "out-q2-network.png").symlink_to(problem_copy)
-    result = invoke(problem_copy, "-o", tmp_path / "out.md")
+    result = invoke_cli(problem_copy, "-o", tmp_path / "out.md")
     assert result.exit_code == 2
     assert "out-q2-network.png is the problem file" in result.output
     assert problem_copy.read_bytes() == before
@@ -255,7 +255,7 @@ def test_a_picture_that_would_overwrite_the_problem_file_is_refused_before_anyth
 def test_a_picture_path_that_is_a_device_node_is_written_through(tmp_path):
     import stat
     dev = make_null_device(tmp_path / "out-q1-network.png")
-    result = invoke(EXAM, "-o", tmp_path / "out.md")
+    result = invoke_cli(EXAM, "-o", tmp_path / "out.md")
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.lstat(dev).st_mode)
     assert "](out-q1-network.png)" in (tmp_path / "out.md").read_text()
@@ -275,7 +275,7 @@ def no_work(monkeypatch):
 
 def test_variants_into_a_folder_under_a_file_fails_before_any_work(tmp_path, no_work):
     (tmp_path / "f").write_text("x")
-    result = invoke(EXAM, "--variants", "2", "-o", tmp_path / "f" / "variants")
+    result = invoke_cli(EXAM, "--variants", "2", "-o", tmp_path / "f" / "variants")
     assert result.exit_code == 2, result.output
     assert "names a folder, and this is a file" in result.output and "Traceback" not in result.output
 
@@ -289,7 +289,7 @@ def test_variants_into_an_unwritable_folder_fails_before_any_work(tmp_path, no_w
         folder.chmod(0o555)
         if os.access(folder, os.W_OK):
             pytest.skip("no folder here that this user cannot write")
-    result = invoke(EXAM, "--variants", "2", "-o", folder)
+    result = invoke_cli(EXAM, "--variants", "2", "-o", folder)
     assert result.exit_code == 2, result.output
     assert "cannot write into" in result.output and "Traceback" not in result.output
     assert not Path("/sys/solve-test-variants").exists()
@@ -298,7 +298,7 @@ def test_variants_into_an_unwritable_folder_fails_before_any_work(tmp_path, no_w
 def test_variants_into_a_new_folder_leaves_nothing_when_the_problem_is_bad(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: forward\n")
-    result = invoke(bad, "--variants", "2", "-o", tmp_path / "new" / "variants")
+    result = invoke_cli(bad, "--variants", "2", "-o", tmp_path / "new" / "variants")
     assert result.exit_code == 2
     assert not (tmp_path / "new").exists()
 
@@ -309,7 +309,7 @@ def test_variants_into_a_new_folder_leaves_nothing_when_the_problem_is_bad(tmp_p
 ])
 def test_dash_is_not_stdin_and_says_so(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke(*args)
+    result = invoke_cli(*args)
     assert result.exit_code == 2 and message in result.output
 
 
@@ -317,14 +317,16 @@ def test_dash_is_not_stdin_and_says_so(args, message, tmp_path, monkeypatch):
 # Run as a process with at most 2 GB of address space: an input read whole would fail there
 # (MemoryError, exit 1) rather than take the machine's memory.
 
-def run_bounded(*args, cwd=ROOT):
-    import resource
+BOUNDED = ("import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
+           "sys.argv[0] = 'solve'; runpy.run_module('solver', run_name='__main__', alter_sys=True)")
 
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+def run_bounded(*args, cwd=ROOT):
+    """`python -m solver ARGS` with at most 2 GB of address space (set in the child itself: no
+    preexec_fn while a thread feeds a FIFO)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, "-m", "solver", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, env=env, preexec_fn=limit, timeout=300)
+    return subprocess.run([sys.executable, "-c", BOUNDED, *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=300)
 
 
 class EndlessFifo:
@@ -379,7 +381,7 @@ def test_a_huge_answer_sheet_is_refused_at_once_as_an_answer_sheet(kind, tmp_pat
 def test_a_5_mb_answer_sheet_is_refused_in_the_words_of_an_answer_sheet(tmp_path):
     sheet = tmp_path / "mine.yaml"
     sheet.write_text("q1:\n  z1: [" + "0.5, " * 1_000_000 + "0.5]\n")
-    result = invoke(EXAM, "--check", sheet, "-o", "-")
+    result = invoke_cli(EXAM, "--check", sheet, "-o", "-")
     assert result.exit_code == 2
     assert f"{sheet}:1:1: is 5,000,0" in result.output and "an answer sheet is at most 2,000,000 bytes" \
         in result.output
@@ -407,7 +409,7 @@ def test_deep_nesting_in_a_problem_file(name, tmp_path):
     text, line, col = deep(name)
     path = tmp_path / "deep.yaml"
     path.write_text(text)
-    result = invoke(path, "--format", "json", "-o", tmp_path / "out.json")
+    result = invoke_cli(path, "--format", "json", "-o", tmp_path / "out.json")
     assert result.exit_code == 2
     assert result.output.startswith(f"{path}:{line}:{col}: nested more than 40 deep"), result.output
     assert "problem files" in result.output
@@ -420,7 +422,7 @@ def test_deep_nesting_in_an_answer_sheet(name, tmp_path):
     text, line, col = deep(name)
     sheet = tmp_path / "mine.yaml"
     sheet.write_text(text)
-    result = invoke(EXAM, "--check", sheet, "--format", "json", "-o", "-")
+    result = invoke_cli(EXAM, "--check", sheet, "--format", "json", "-o", "-")
     assert result.exit_code == 2
     assert f"{sheet}:{line}:{col}: nested more than 40 deep: lists and mappings in answer sheets" in result.output
     assert "problem file" not in result.output
