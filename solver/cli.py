@@ -115,7 +115,6 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     """Mark the answers; the report goes to stdout (text with colours on a terminal) or to -o."""
     from .api import solve
     from .checking import check_file
-
     from .output import inputs_of, refuse_inputs
 
     if fmt == "answers":
