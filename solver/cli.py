@@ -62,6 +62,7 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
                             max_parameters=max_params)
         if answers is not None and variants is not None:
             raise UsageError("--check and --variants do different things: give one of them")
+        _refuse_stdin(problem, answers)
         if variants is not None:
             from .variants import write_variants
             out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
@@ -76,9 +77,14 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
             raise UsageError("--format text is the format of a --check report; a solution is markdown, latex, pdf, "
                          "json or answers")
         target = None if output == "-" else Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
-        assets: dict[str, bytes] | None = {} if target is not None else None
+        from .output import inputs_of, is_special, refuse_inputs
+        inputs = inputs_of(problem)
+        if target is not None:
+            refuse_inputs(target, inputs)        # before any work
+        # pictures go beside a file; into a device or a FIFO (as onto stdout) they are embedded
+        assets: dict[str, bytes] | None = {} if target is not None and not is_special(target) else None
         data = _produce(problem, fmt, settings, assets, target.stem if target is not None else problem.stem, brief)
-        _write(data, assets or {}, target)
+        _write(data, assets or {}, target, inputs)
     except SolveError as exc:
         click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -109,24 +115,42 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     """Mark the answers; the report goes to stdout (text with colours on a terminal) or to -o."""
     from .api import solve
     from .checking import check_file
+    from .output import inputs_of, refuse_inputs
 
     if fmt == "answers":
         raise UsageError("--format answers writes a blank sheet; with --check choose text, markdown, latex, pdf or json")
-    report = check_file(solve(problem, settings), answers)
     to_stdout = output in (None, "-")
+    inputs = inputs_of(problem, answers)
+    if not to_stdout:
+        refuse_inputs(Path(output), inputs)     # before any work
+    report = check_file(solve(problem, settings), answers)
     data = report.render(fmt or "text", color=to_stdout and fmt is None and sys.stdout.isatty())
-    _write(data if isinstance(data, bytes) else data.encode(), {}, None if to_stdout else Path(output))
+    _write(data if isinstance(data, bytes) else data.encode(), {}, None if to_stdout else Path(output), inputs)
 
 
-def _write(data: bytes, assets: dict[str, bytes], target: Path | None) -> None:
-    """The pictures first, then the document that refers to them, each atomically."""
+def _write(data: bytes, assets: dict[str, bytes], target: Path | None, inputs=None) -> None:
+    """The pictures first, then the document that refers to them, each atomically (solver/output.py:
+    a device or a FIFO is written through, never replaced; no input is ever overwritten)."""
     if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from .output import write_atomic
+    from .output import refuse_inputs, write_atomic
 
+    for path in [target.parent / name for name in assets] + [target]:
+        refuse_inputs(path, inputs or {})        # all of them before any is written
     for name, content in assets.items():
-        write_atomic(target.parent / name, content)
-    write_atomic(target, data)
+        write_atomic(target.parent / name, content, inputs)
+    write_atomic(target, data, inputs)
     click.echo(f"wrote {target}" + (f" and {len(assets)} picture(s) beside it" if assets else ""), err=True)
+
+
+def _refuse_stdin(problem: Path, answers: Path | None) -> None:
+    """`-` is not read as stdin (a problem's name, its folder and the positions in messages all
+    come from its path); say so rather than "-: no such file"."""
+    if str(problem) == "-" and not problem.exists():
+        raise UsageError("PROBLEM '-': the problem file is not read from stdin; give its path "
+                         "(e.g. problems/exam1.yaml)")
+    if answers is not None and str(answers) == "-" and not answers.exists():
+        raise UsageError("--check '-': the answer sheet is not read from stdin; give its path "
+                         "(e.g. mine.yaml, filled in from --format answers)")

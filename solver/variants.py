@@ -44,7 +44,7 @@ from .model import Problem
 from .randomize import Randomize
 from .solution import QuestionSolution, Solution
 from .steps import StepKind
-from .yamlsource import load_bytes
+from .yamlsource import load_bytes, read_file
 
 MAX_DRAWS = 200           # draws per variant before giving up
 GRADIENTS = (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA, StepKind.WEIGHT_GRAD, StepKind.BIAS_GRAD,
@@ -203,7 +203,7 @@ def load_plan(path: Path, seed: int, fmt: str, settings, brief: bool, count: int
         raise UsageError(f"{path} has no randomize: section: add one that names the values to draw, e.g. "
                          "randomize: {network.layers[0].weights: {low: -0.5, high: 0.5, step: 0.1}} "
                          "(see docs/variants.md)")
-    raw = Path(path).read_bytes()
+    raw = read_file(path)             # bounded, as the first reading was
     text = raw.decode("utf-8-sig")
     spans, cut, where = _spans(text, randomize)
     return Plan(Path(path), text, original.problem, original, settings, spans, cut, where, seed, fmt, brief,
@@ -402,7 +402,7 @@ def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: st
     LaTeX engine is found); the paths written, in order."""
     import click
 
-    from .output import write_atomic
+    from .output import ensure_folder, inputs_of, write_atomic
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt} with --variants: choose {', '.join(FORMATS)} "
                          "(each variant gets its problem file, question sheet and answer key)")
@@ -412,15 +412,17 @@ def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: st
         raise UsageError(f"--variants must be at least 1, got {n}")
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"-o {out_dir}: with --variants, -o names a directory, and this is a file")
+    ensure_folder(out_dir)          # an unwritable folder fails now, not after the work
+    inputs = inputs_of(problem_path)
     plan_args = (Path(problem_path), seed, fmt, settings, brief, n)
     variants = make_variants(plan_args, n, workers, progress)
     written = []
     for variant in variants:
         for name, content in variant.files.items():
-            write_atomic(out_dir / name, content)
+            write_atomic(out_dir / name, content, inputs)
             written.append(out_dir / name)
     if combined:
-        written += write_combined(variants, out_dir, Path(problem_path).stem, _title(variants))
+        written += write_combined(variants, out_dir, Path(problem_path).stem, _title(variants), inputs)
     click.echo(f"wrote {n} variant(s) of {problem_path} into {out_dir} ({len(written)} files)", err=True)
     return written
 
@@ -430,7 +432,8 @@ def _title(variants: list[Variant]) -> str | None:
     return data.get("title") if isinstance(data, dict) else None
 
 
-def write_combined(variants: list[Variant], out_dir: Path, stem: str, title: str | None) -> list[Path]:
+def write_combined(variants: list[Variant], out_dir: Path, stem: str, title: str | None,
+                   inputs=None) -> list[Path]:
     """<stem>-sheets.pdf and <stem>-keys.pdf, compiled side by side; without an engine, say how to get one."""
     import click
 
@@ -445,5 +448,5 @@ def write_combined(variants: list[Variant], out_dir: Path, stem: str, title: str
     with reproducible_tex(), concurrent.futures.ThreadPoolExecutor(2) as pool:
         pdfs = dict(zip(documents, pool.map(lambda tex: compile_pdf(tex, timeout=600)[0], documents.values())))
     for name, pdf in pdfs.items():
-        write_atomic(out_dir / name, pdf)
+        write_atomic(out_dir / name, pdf, inputs)
     return [out_dir / name for name in pdfs]

@@ -7,7 +7,9 @@ alias bomb cannot expand past a fixed budget.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,19 @@ _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _DECIMAL_INT = re.compile(r"^[-+]?\d+$")
 
 Path_ = tuple  # a path into the data: keys and list indices
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What kind of file is read, for its size limit and for the words of its messages."""
+
+    what: str          # "a problem file"
+    plural: str        # "problem files"
+    empty: str         # what to say of a file with nothing in it
+    limit: int = MAX_BYTES
+
+
+PROBLEM_FILE = FileKind("a problem file", "problem files", "a problem file needs at least a network and data")
 
 
 @dataclass(frozen=True)
@@ -65,22 +80,36 @@ def load_file(path: str | Path) -> Source:
     return load_bytes(read_file(path), str(path))
 
 
-def read_file(path: str | Path, what: str = "a problem file", missing_hint: str = "") -> bytes:
-    """The bytes of a file, or a ProblemError saying why it cannot be read."""
+def read_file(path: str | Path, kind: FileKind = PROBLEM_FILE, missing_hint: str = "") -> bytes:
+    """The bytes of a file, or a ProblemError saying why it cannot be read. At most its limit + 1
+    bytes are ever read, so /dev/zero, a FIFO or a 5 GB file is refused at once, in little memory."""
     name = str(path)
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > kind.limit:
+                raise _too_large(name, kind, info.st_size)
+            raw = handle.read(kind.limit + 1)
     except FileNotFoundError:
         raise ProblemError(name, 1, 1, "", "no such file" + missing_hint) from None
     except IsADirectoryError:
-        raise ProblemError(name, 1, 1, "", f"is a directory, not {what}") from None
+        raise ProblemError(name, 1, 1, "", f"is a directory, not {kind.what}") from None
     except OSError as exc:
-        raise ProblemError(name, 1, 1, "", f"cannot be read ({exc.strerror})") from None
+        raise ProblemError(name, 1, 1, "", f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > kind.limit:
+        raise _too_large(name, kind, None)
+    return raw
 
 
-def load_bytes(raw: bytes, name: str) -> Source:
-    if len(raw) > MAX_BYTES:
-        raise ProblemError(name, 1, 1, "", f"is {len(raw):,} bytes; a problem file is at most {MAX_BYTES:,}")
+def _too_large(name: str, kind: FileKind, size: int | None) -> ProblemError:
+    size_words = f"{size:,} bytes" if size is not None else f"more than {kind.limit:,} bytes (a device or a pipe?)"
+    return ProblemError(name, 1, 1, "", f"is {size_words}; {kind.what} is at most {kind.limit:,} bytes")
+
+
+def load_bytes(raw: bytes, name: str, kind: FileKind = PROBLEM_FILE) -> Source:
+    """The Source of a file's bytes; `kind` sets the size limit and the words of the messages."""
+    if len(raw) > kind.limit:
+        raise _too_large(name, kind, len(raw))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ProblemError(name, 1, 1, "", "is UTF-16 text: save it as UTF-8")
     if b"\x00" in raw:
@@ -94,18 +123,56 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise ProblemError(name, line, col, "", f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} here): "
                            "save it as UTF-8") from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise ProblemError(name, 1, 1, "", "is empty: a problem file needs at least a network and data")
+        raise ProblemError(name, 1, 1, "", f"is empty: {kind.empty}")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
+    except _TooDeep as exc:
+        mark = exc.mark
+        raise ProblemError(name, mark.line + 1, mark.column + 1, "",
+                           f"nested more than {MAX_DEPTH} deep: lists and mappings in {kind.plural} "
+                           f"go at most {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(name, exc) from None
     except yaml.YAMLError as exc:
         raise ProblemError(name, 1, 1, "", f"YAML syntax: {exc}") from None
     if root is None or root.tag == _STD + "null":  # no document, or only `---`, `~` or `null`
-        raise ProblemError(name, 1, 1, "", "is empty: a problem file needs at least a network and data")
-    builder = _Builder(name)
+        raise ProblemError(name, 1, 1, "", f"is empty: {kind.empty}")
+    builder = _Builder(name, kind)
     data = builder.build(root, (), 0)
     return Source(name, data, builder.marks, frozenset(builder.quoted))
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark):
+        super().__init__(str(mark))
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's composer recurses once per level of nesting, so a 1 KB file of `[[[[...` ends in
+    a RecursionError. (Its scanner and parser are iterative.) This one stops at MAX_DEPTH levels,
+    before the recursion is deep, at the position of the node that goes too deep."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = -1                # the root node is at depth 0, as in _Builder
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _DepthLimitedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ProblemError:
@@ -124,8 +191,8 @@ def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ProblemError:
 
 
 class _Builder:
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, name: str, kind: FileKind = PROBLEM_FILE):
+        self.name, self.kind = name, kind
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.quoted: set[Path_] = set()
         self.count = 0
@@ -144,7 +211,7 @@ class _Builder:
             raise self.fail(node, path, f"nested more than {MAX_DEPTH} deep (a recursive alias?)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _ALLOWED_TAGS:
-            raise self.fail(node, path, f"YAML tag {node.tag!r} is not allowed: problem files are "
+            raise self.fail(node, path, f"YAML tag {node.tag!r} is not allowed: {self.kind.plural} are "
                             "plain data (numbers, strings, lists, mappings)")
         if isinstance(node, yaml.CollectionNode):
             if id(node) in self.open:

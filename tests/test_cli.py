@@ -151,3 +151,287 @@ def test_written_files_are_readable_by_others_as_open_would_make_them(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+# ---------------------------------------------------------------- output paths (issue 9, item 3)
+# Device nodes are made in a temporary folder (a null device, 1:3), never the machine's /dev/null.
+
+from pathlib import Path  # noqa: E402
+
+from test_output import FifoReader, make_null_device  # noqa: E402
+
+
+@pytest.fixture
+def problem_copy(tmp_path):
+    path = tmp_path / "exam.yaml"
+    path.write_bytes((ROOT / "problems" / "exam1.yaml").read_bytes())
+    return path
+
+
+def invoke_cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def pngs(folder):
+    return sorted(p.name for p in folder.glob("*.png"))
+
+
+def test_output_to_a_device_node_writes_through_and_embeds_the_pictures(tmp_path):
+    import stat
+    dev = make_null_device(tmp_path / "null")
+    result = invoke_cli(EXAM, "-o", dev)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.lstat(dev).st_mode)
+    assert pngs(tmp_path) == []                 # no pictures beside a device
+
+
+def test_output_to_a_symlink_to_a_device_node(tmp_path):
+    import stat
+    dev = make_null_device(tmp_path / "null")
+    link = tmp_path / "out.json"
+    link.symlink_to(dev)
+    result = invoke_cli(EXAM, "--format", "json", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and stat.S_ISCHR(os.lstat(dev).st_mode)
+
+
+def test_output_to_a_fifo_is_written_through_with_the_pictures_inside(tmp_path):
+    import stat
+    reader = FifoReader(tmp_path / "pipe")
+    result = invoke_cli(EXAM, "-o", reader.path)
+    assert result.exit_code == 0, result.output
+    text = reader.join().decode()
+    assert text.startswith("#") and "data:image/png;base64," in text
+    assert stat.S_ISFIFO(os.lstat(reader.path).st_mode)
+    assert pngs(tmp_path) == []
+
+
+def test_output_through_a_symlink_to_a_file_replaces_the_target(tmp_path):
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "out.json"
+    link.symlink_to(target)
+    result = invoke_cli(EXAM, "--format", "json", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and json.loads(target.read_text())["questions"]
+
+
+@pytest.mark.parametrize("how", ["absolute", "relative", "symlink"])
+def test_output_naming_the_problem_file_is_refused(problem_copy, tmp_path, how, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = problem_copy.read_bytes()
+    if how == "symlink":
+        (tmp_path / "out.md").symlink_to(problem_copy)
+    target = {"absolute": problem_copy, "relative": "exam.yaml", "symlink": tmp_path / "out.md"}[how]
+    result = invoke_cli(problem_copy, "--format", "json", "-o", target)
+    assert result.exit_code == 2
+    assert "is the problem file" in result.output and "would overwrite it" in result.output
+    assert "Traceback" not in result.output
+    assert problem_copy.read_bytes() == before
+
+
+def test_check_output_naming_an_input_is_refused(problem_copy, tmp_path):
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text("q1:\n  z1: [0.32, 0.04, 0.24]\n")
+    for target, what in [(sheet, "is the answer sheet itself"), (problem_copy, "is the problem file")]:
+        before = target.read_bytes()
+        result = invoke_cli(problem_copy, "--check", sheet, "--format", "json", "-o", target)
+        assert result.exit_code == 2, result.output
+        assert what in result.output and "Traceback" not in result.output
+        assert target.read_bytes() == before
+
+
+def test_a_picture_that_would_overwrite_the_problem_file_is_refused_before_anything_is_written(
+        problem_copy, tmp_path):
+    before = problem_copy.read_bytes()
+    (tmp_path / "out-q2-network.png").symlink_to(problem_copy)
+    result = invoke_cli(problem_copy, "-o", tmp_path / "out.md")
+    assert result.exit_code == 2
+    assert "out-q2-network.png is the problem file" in result.output
+    assert problem_copy.read_bytes() == before
+    assert pngs(tmp_path) == ["out-q2-network.png"] and not (tmp_path / "out.md").exists()
+
+
+def test_a_picture_path_that_is_a_device_node_is_written_through(tmp_path):
+    import stat
+    dev = make_null_device(tmp_path / "out-q1-network.png")
+    result = invoke_cli(EXAM, "-o", tmp_path / "out.md")
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.lstat(dev).st_mode)
+    assert "](out-q1-network.png)" in (tmp_path / "out.md").read_text()
+    assert (tmp_path / "out-q2-network.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """--variants must fail before any variant is made (and before the problem is solved)."""
+    import solver.variants
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("work was done before the folder was checked")
+    monkeypatch.setattr(solver.variants, "make_variants", refuse)
+    monkeypatch.setattr(solver.variants, "load_plan", refuse)
+
+
+def test_variants_into_a_folder_under_a_file_fails_before_any_work(tmp_path, no_work):
+    (tmp_path / "f").write_text("x")
+    result = invoke_cli(EXAM, "--variants", "2", "-o", tmp_path / "f" / "variants")
+    assert result.exit_code == 2, result.output
+    assert "names a folder, and this is a file" in result.output and "Traceback" not in result.output
+
+
+def test_variants_into_an_unwritable_folder_fails_before_any_work(tmp_path, no_work):
+    if Path("/sys").is_dir():
+        folder = Path("/sys/solve-test-variants")            # refused even to root
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        if os.access(folder, os.W_OK):
+            pytest.skip("no folder here that this user cannot write")
+    result = invoke_cli(EXAM, "--variants", "2", "-o", folder)
+    assert result.exit_code == 2, result.output
+    assert "cannot write into" in result.output and "Traceback" not in result.output
+    assert not Path("/sys/solve-test-variants").exists()
+
+
+def test_variants_into_a_new_folder_leaves_nothing_when_the_problem_is_bad(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: forward\n")
+    result = invoke_cli(bad, "--variants", "2", "-o", tmp_path / "new" / "variants")
+    assert result.exit_code == 2
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-"], "the problem file is not read from stdin"),
+    ([EXAM, "--check", "-"], "the answer sheet is not read from stdin"),
+])
+def test_dash_is_not_stdin_and_says_so(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke_cli(*args)
+    assert result.exit_code == 2 and message in result.output
+
+
+# ---------------------------------------------------------------- bounded input (issue 9, item 4)
+# Run as a process with at most 2 GB of address space: an input read whole would fail there
+# (MemoryError, exit 1) rather than take the machine's memory.
+
+BOUNDED = ("import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
+           "sys.argv[0] = 'solve'; runpy.run_module('solver', run_name='__main__', alter_sys=True)")
+
+
+def run_bounded(*args, cwd=ROOT):
+    """`python -m solver ARGS` with at most 2 GB of address space (set in the child itself: no
+    preexec_fn while a thread feeds a FIFO)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-c", BOUNDED, *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+class EndlessFifo:
+    """A FIFO fed zeros by a thread until its reader closes it."""
+
+    def __init__(self, path):
+        import threading
+        os.mkfifo(path)
+        self.path = path
+        self.thread = threading.Thread(target=self._feed, daemon=True)
+        self.thread.start()
+
+    def _feed(self):
+        chunk = b"0" * 65536
+        try:
+            with open(self.path, "wb") as handle:
+                while True:
+                    handle.write(chunk)
+        except (BrokenPipeError, OSError):
+            pass
+
+
+def bounded_input(kind, tmp_path):
+    if kind == "sparse 5 GB":
+        path = tmp_path / "big.yaml"
+        subprocess.run(["truncate", "-s", "5G", str(path)], check=True)
+        return path, "is 5,368,709,120 bytes"
+    if kind == "fifo":
+        return EndlessFifo(tmp_path / "pipe.yaml").path, "is more than 2,000,000 bytes"
+    return Path("/dev/zero"), "is more than 2,000,000 bytes"
+
+
+@pytest.mark.parametrize("kind", ["sparse 5 GB", "/dev/zero", "fifo"])
+def test_a_huge_problem_file_is_refused_at_once(kind, tmp_path):
+    path, size = bounded_input(kind, tmp_path)
+    result = run_bounded(path, "--format", "json", "-o", tmp_path / "out.json")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"{path}:1:1: {size}") and "a problem file is at most 2,000,000 bytes" \
+        in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["sparse 5 GB", "/dev/zero", "fifo"])
+def test_a_huge_answer_sheet_is_refused_at_once_as_an_answer_sheet(kind, tmp_path):
+    path, size = bounded_input(kind, tmp_path)
+    result = run_bounded(EXAM, "--check", path, "--format", "json", "-o", "-")
+    assert result.returncode == 2, result.stderr
+    assert f"{path}:1:1: {size}" in result.stderr and "an answer sheet is at most 2,000,000 bytes" in result.stderr
+    assert "problem file" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_5_mb_answer_sheet_is_refused_in_the_words_of_an_answer_sheet(tmp_path):
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text("q1:\n  z1: [" + "0.5, " * 1_000_000 + "0.5]\n")
+    result = invoke_cli(EXAM, "--check", sheet, "-o", "-")
+    assert result.exit_code == 2
+    assert f"{sheet}:1:1: is 5,000,0" in result.output and "an answer sheet is at most 2,000,000 bytes" \
+        in result.output
+    assert "problem file" not in result.output
+
+
+# Nesting past the depth limit (40): the message points at the first value too deep, in problem
+# files and answer sheets alike, and never a RecursionError.
+DEEP = {
+    "depth 41": ("x: " + "[" * 41 + "1" + "]" * 41 + "\n", 1, 44),
+    "depth 500": ("x: " + "[" * 500 + "1" + "]" * 500 + "\n", 1, 44),
+    "100000 [": ("[" * 100_000, 1, 42),
+    "mappings 500": ("a: {" * 500 + "}" * 500 + "\n", 1, 161),
+    "block 500": "".join("  " * i + "a:\n" for i in range(500)) + "  " * 500 + "1\n",
+}
+
+
+def deep(name):
+    case = DEEP[name]
+    return case if isinstance(case, tuple) else (case, 41, 81)
+
+
+@pytest.mark.parametrize("name", list(DEEP))
+def test_deep_nesting_in_a_problem_file(name, tmp_path):
+    text, line, col = deep(name)
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+    result = invoke_cli(path, "--format", "json", "-o", tmp_path / "out.json")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"{path}:{line}:{col}: nested more than 40 deep"), result.output
+    assert "problem files" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("name", list(DEEP))
+def test_deep_nesting_in_an_answer_sheet(name, tmp_path):
+    text, line, col = deep(name)
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text(text)
+    result = invoke_cli(EXAM, "--check", sheet, "--format", "json", "-o", "-")
+    assert result.exit_code == 2
+    assert f"{sheet}:{line}:{col}: nested more than 40 deep: lists and mappings in answer sheets" in result.output
+    assert "problem file" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+
+
+def test_deep_nesting_as_a_process_has_no_traceback(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("[" * 100_000)
+    result = run(str(path), "-o", str(tmp_path / "out.md"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{path}:1:42: nested more than 40 deep") and "Traceback" not in result.stderr

@@ -1,12 +1,13 @@
 """The safe YAML loader: plain values, their line/column, and what counts as a number."""
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
 
 from solver.errors import ProblemError
-from solver.yamlsource import MAX_BYTES, MAX_DEPTH, dotted, load_bytes, load_file
+from solver.yamlsource import MAX_BYTES, MAX_DEPTH, FileKind, dotted, load_bytes, load_file, read_file
 
 
 def load(text: str):
@@ -183,3 +184,97 @@ def test_load_bytes_rejects(raw, line, col, message):
     text = str(info.value)
     assert text.startswith(f"p.yaml:{line}:{col}: "), text
     assert message in text
+
+
+# ---------------------------------------------------------------- nesting: checked while composing
+
+@pytest.mark.parametrize("raw, line, col", [
+    (b"x: " + b"[" * 41 + b"1" + b"]" * 41 + b"\n", 1, 44),
+    (b"x: " + b"[" * 500 + b"1" + b"]" * 500 + b"\n", 1, 44),          # past PyYAML's recursion
+    (b"[" * 100_000, 1, 42),                                           # and unclosed
+    (b"a: {" * 500 + b"}" * 500 + b"\n", 1, 161),
+    (b"- " * 600 + b"1\n", 1, 83),
+    ("".join("  " * i + "a:\n" for i in range(500)).encode() + b"  " * 500 + b"1\n", 41, 81),
+])
+def test_nesting_past_the_limit_is_a_problem_error_at_the_place(raw, line, col):
+    with pytest.raises(ProblemError) as info:
+        load_bytes(raw, "p.yaml")
+    assert str(info.value) == (f"p.yaml:{line}:{col}: nested more than {MAX_DEPTH} deep: lists and mappings "
+                               f"in problem files go at most {MAX_DEPTH} levels deep")
+
+
+def test_nesting_up_to_the_limit_is_read():
+    src = load_bytes(b"x: " + b"[" * (MAX_DEPTH - 1) + b"1" + b"]" * (MAX_DEPTH - 1) + b"\n", "p.yaml")
+    value = src.data["x"]
+    for _ in range(MAX_DEPTH - 1):
+        value = value[0]
+    assert value == 1
+
+
+def test_a_recursive_alias_still_stops_at_the_depth_limit():
+    with pytest.raises(ProblemError, match="recursive alias"):
+        load_bytes(b"a: &a [*a]\n", "p.yaml")
+
+
+# ---------------------------------------------------------------- size: read up to the limit + 1 byte
+
+SHEET = FileKind("an answer sheet", "answer sheets", "fill in the sheet", 1000)
+
+
+def test_a_file_over_the_limit_is_refused_with_its_size(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * (MAX_BYTES + 10))
+    with pytest.raises(ProblemError) as info:
+        read_file(path)
+    assert str(info.value) == f"{path}:1:1: is 2,000,010 bytes; a problem file is at most 2,000,000 bytes"
+
+
+def test_a_sparse_5_gb_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "big.yaml"
+    with open(path, "wb") as handle:
+        handle.truncate(5 << 30)
+    with pytest.raises(ProblemError, match="is 5,368,709,120 bytes; a problem file is at most"):
+        read_file(path)
+
+
+def test_a_fifo_is_read_up_to_the_limit_and_one_byte(tmp_path):
+    import threading
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    sent = []
+
+    def feed():             # more than the limit, but bounded: the test ends whatever the reader does
+        try:
+            with open(path, "wb") as handle:
+                for _ in range(64):
+                    handle.write(b"0" * 65536)
+                    sent.append(65536)
+        except BrokenPipeError:
+            pass
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with pytest.raises(ProblemError) as info:
+        read_file(path, SHEET)
+    writer.join(timeout=30)
+    assert str(info.value) == (f"{path}:1:1: is more than 1,000 bytes (a device or a pipe?); "
+                               "an answer sheet is at most 1,000 bytes")
+    assert sum(sent) < 64 * 65536         # the reader stopped early, and the writer found the pipe closed
+
+
+def test_dev_zero_is_refused_at_once():
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    with pytest.raises(ProblemError, match="is more than 1,000 bytes"):
+        read_file("/dev/zero", SHEET)
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"#" * 1001, "is 1,001 bytes; an answer sheet is at most 1,000 bytes"),
+    (b"~\n", "is empty: fill in the sheet"),
+    (b"q1: !!binary aGVsbG8=\n", "is not allowed: answer sheets are plain data"),
+    (b"[" * 100, "nested more than 40 deep: lists and mappings in answer sheets"),
+])
+def test_answer_sheets_are_named_as_such(raw, message):
+    with pytest.raises(ProblemError) as info:
+        load_bytes(raw, "mine.yaml", SHEET)
+    assert message in str(info.value) and "problem file" not in str(info.value)

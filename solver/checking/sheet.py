@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 
 from ..answersheet import answer_steps, describe, output_key, shape_words
-from ..errors import ProblemError
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
-from ..yamlsource import Path_, Source, dotted, load_bytes, read_file
+from ..yamlsource import FileKind, Path_, Source, dotted, load_bytes, read_file
 
 ALIAS = "yhat"
 
@@ -46,15 +45,18 @@ class Sheet:
     flagged: dict[str, dict[str, str]]            # question id -> key -> why it could not be marked
 
 
+# One student's sheet is a few KB; the limit of a problem file is ample, and the messages say "answer sheet".
+MAX_SHEET_BYTES = 2_000_000
+ANSWER_SHEET = FileKind("an answer sheet", "answer sheets",
+                        "fill in the sheet that --format answers writes (q1: {z1: [0.32, 0.04, 0.24], ...})",
+                        MAX_SHEET_BYTES)
+
+
 def load_sheet(path: str | Path) -> Source:
-    """The YAML of an answer sheet; a file that is not YAML at all is a ProblemError (exit 2)."""
-    name = str(path)
-    raw = read_file(path, "an answer sheet", " (write a blank sheet with --format answers)")
-    text = raw.decode("utf-8", "replace")
-    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise ProblemError(name, 1, 1, "", "is empty: fill in the sheet that --format answers writes "
-                           "(q1: {z1: [0.32, 0.04, 0.24], ...})")
-    return load_bytes(raw, name)
+    """The YAML of an answer sheet; a file that is not YAML at all (or too large, or nested too
+    deep) is a ProblemError (exit 2)."""
+    raw = read_file(path, ANSWER_SHEET, " (write a blank sheet with --format answers)")
+    return load_bytes(raw, str(path), ANSWER_SHEET)
 
 
 def from_data(data: Any) -> Source:
