@@ -2,13 +2,26 @@
 
 Everything here has been checked by `problem.py`; downstream code never re-validates.
 Weight matrices are stored units x inputs (z = W a + b) whatever layout the file used.
+
+The reader fills the records with plain tuples of numbers (reading never imports NumPy);
+once the whole file has validated, `Problem.with_arrays()` makes them NumPy arrays, which
+is what every record holds from then on.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def arrays(record, *names: str):
+    """A copy of the dataclass `record` with the fields `names` made NumPy arrays (None stays None)."""
+    import numpy as np
+    return dataclasses.replace(record, **{n: np.array(getattr(record, n)) for n in names
+                                          if getattr(record, n) is not None})
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,6 +31,9 @@ class Layer:
     weights: np.ndarray          # units x inputs
     biases: np.ndarray           # units (zeros when the network has no biases)
     alpha: float = 0.01          # leaky_relu slope
+
+    def with_arrays(self) -> "Layer":
+        return arrays(self, "weights", "biases")
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +51,9 @@ class Network:
     def parameter_count(self) -> int:
         return sum(l.weights.size + (l.units if self.bias else 0) for l in self.layers)
 
+    def with_arrays(self) -> "Network":
+        return dataclasses.replace(self, layers=tuple(layer.with_arrays() for layer in self.layers))
+
 
 @dataclass(frozen=True, eq=False)
 class Data:
@@ -44,7 +63,10 @@ class Data:
 
     @property
     def n(self) -> int:
-        return self.x.shape[0]
+        return len(self.x)
+
+    def with_arrays(self) -> "Data":
+        return arrays(self, "x", "y", "labels")
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,13 @@ class Question:
     spec: Any = None              # the fields of a kind beyond the network's: a record of solver/fields/<kind>.py
     marking: Marking = field(default_factory=Marking)
 
+    def with_arrays(self) -> "Question":
+        """The question with NumPy arrays in its network, data and spec (a spec with arrays has
+        its own `with_arrays`)."""
+        return dataclasses.replace(
+            self, network=self.network and self.network.with_arrays(), data=self.data and self.data.with_arrays(),
+            spec=self.spec.with_arrays() if hasattr(self.spec, "with_arrays") else self.spec)
+
 
 @dataclass(frozen=True, eq=False)
 class Problem:
@@ -85,3 +114,6 @@ class Problem:
     title: str | None
     questions: tuple[Question, ...]
     randomize: Any = None         # the randomize: section, as read by solver/randomize.py (--variants)
+
+    def with_arrays(self) -> "Problem":
+        return dataclasses.replace(self, questions=tuple(q.with_arrays() for q in self.questions))
