@@ -33,7 +33,7 @@ def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
             raise UsageError(f"--question {settings.question!r}: no such question in {path}{hint} "
                              f"(questions: {', '.join(ids)})")
         questions = tuple(q for q in questions if q.id == settings.question)
-    return dataclasses.replace(problem, questions=questions).with_arrays()
+    return dataclasses.replace(problem, questions=questions).for_solving()
 
 
 def _override(q: Question, s: Settings) -> Question:

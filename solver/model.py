@@ -3,9 +3,10 @@
 Everything here has been checked by `problem.py`; downstream code never re-validates.
 Weight matrices are stored units x inputs (z = W a + b) whatever layout the file used.
 
-The reader fills the records with plain tuples of numbers (reading never imports NumPy);
-once the whole file has validated, `Problem.with_arrays()` makes them NumPy arrays, which
-is what every record holds from then on.
+The reader fills the records with plain Python (tuples of numbers; a graph's expressions
+with float constants), so that reading never imports NumPy or SymPy. Once the whole file
+has validated, `Problem.for_solving()` gives the records the solver takes: NumPy arrays
+(and a graph's exact SymPy constants), which is what they hold from then on.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class Layer:
     biases: np.ndarray           # units (zeros when the network has no biases)
     alpha: float = 0.01          # leaky_relu slope
 
-    def with_arrays(self) -> "Layer":
+    def for_solving(self) -> "Layer":
         return arrays(self, "weights", "biases")
 
 
@@ -51,8 +52,8 @@ class Network:
     def parameter_count(self) -> int:
         return sum(l.weights.size + (l.units if self.bias else 0) for l in self.layers)
 
-    def with_arrays(self) -> "Network":
-        return dataclasses.replace(self, layers=tuple(layer.with_arrays() for layer in self.layers))
+    def for_solving(self) -> "Network":
+        return dataclasses.replace(self, layers=tuple(layer.for_solving() for layer in self.layers))
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +66,7 @@ class Data:
     def n(self) -> int:
         return len(self.x)
 
-    def with_arrays(self) -> "Data":
+    def for_solving(self) -> "Data":
         return arrays(self, "x", "y", "labels")
 
 
@@ -100,12 +101,13 @@ class Question:
     spec: Any = None              # the fields of a kind beyond the network's: a record of solver/fields/<kind>.py
     marking: Marking = field(default_factory=Marking)
 
-    def with_arrays(self) -> "Question":
-        """The question with NumPy arrays in its network, data and spec (a spec with arrays has
-        its own `with_arrays`)."""
+    def for_solving(self) -> "Question":
+        """The question with NumPy arrays in its network and data, and its spec for solving (a
+        spec with arrays or formulas has its own `for_solving`)."""
         return dataclasses.replace(
-            self, network=self.network and self.network.with_arrays(), data=self.data and self.data.with_arrays(),
-            spec=self.spec.with_arrays() if hasattr(self.spec, "with_arrays") else self.spec)
+            self, network=None if self.network is None else self.network.for_solving(),
+            data=None if self.data is None else self.data.for_solving(),
+            spec=self.spec.for_solving() if hasattr(self.spec, "for_solving") else self.spec)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,5 +117,5 @@ class Problem:
     questions: tuple[Question, ...]
     randomize: Any = None         # the randomize: section, as read by solver/randomize.py (--variants)
 
-    def with_arrays(self) -> "Problem":
-        return dataclasses.replace(self, questions=tuple(q.with_arrays() for q in self.questions))
+    def for_solving(self) -> "Problem":
+        return dataclasses.replace(self, questions=tuple(q.for_solving() for q in self.questions))

@@ -195,7 +195,7 @@ def _is_number(text: str) -> bool:
 
 def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
     """The validated problem, its numbers in NumPy arrays."""
-    return validate(src, max_parameters).with_arrays()
+    return validate(src, max_parameters).for_solving()
 
 
 def validate(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:

@@ -56,7 +56,7 @@ class LossSpec:
     def k(self) -> int:
         return len(self.y_hat[0])
 
-    def with_arrays(self) -> "LossSpec":
+    def for_solving(self) -> "LossSpec":
         return arrays(self, "y", "y_hat", "labels")
 
 

@@ -52,7 +52,7 @@ class Perceptron:
     def d(self) -> int:
         return len(self.points[0])
 
-    def with_arrays(self) -> "Perceptron":
+    def for_solving(self) -> "Perceptron":
         return arrays(self, "points", "labels", "w")
 
 
