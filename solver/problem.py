@@ -19,6 +19,7 @@ from .activations import ACTIVATIONS
 from .errors import ProblemError
 from .losses import LOSSES, REDUCTIONS
 from .model import Data, Display, Layer, Marking, Network, Problem, Question
+from .settings import MAX_PARAMETERS
 from .yamlsource import Path_, Source, dotted
 
 KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
@@ -32,7 +33,6 @@ NETWORK_QUESTION_KEYS = ("network", "data", "loss", "reduction", "huber_delta", 
 QUESTION_KEYS = COMMON_KEYS + NETWORK_QUESTION_KEYS
 NETWORK_KEYS = ("inputs", "layout", "layers", "init", "bias")
 LAYER_KEYS = ("units", "activation", "weights", "biases", "alpha")
-MAX_PARAMETERS = 1000
 # Names other courses and libraries use, and what they are called here.
 LOSS_ALIASES = {
     "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",

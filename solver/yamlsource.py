@@ -65,6 +65,18 @@ def load_file(path: str | Path) -> Source:
     return load_bytes(read_file(path), str(path))
 
 
+def load_sheet(path: str | Path) -> Source:
+    """The YAML of an answer sheet; a file that is not YAML at all is a ProblemError (exit 2).
+    Read here, without NumPy or SymPy, so that the command line refuses it before solving."""
+    name = str(path)
+    raw = read_file(path, "an answer sheet", " (write a blank sheet with --format answers)")
+    text = raw.decode("utf-8", "replace")
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise ProblemError(name, 1, 1, "", "is empty: fill in the sheet that --format answers writes "
+                           "(q1: {z1: [0.32, 0.04, 0.24], ...})")
+    return load_bytes(raw, name)
+
+
 def read_file(path: str | Path, what: str = "a problem file", missing_hint: str = "") -> bytes:
     """The bytes of a file, or a ProblemError saying why it cannot be read."""
     name = str(path)

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..answersheet import answer_steps, describe, output_key, shape_words
-from ..errors import ProblemError
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
-from ..yamlsource import Path_, Source, dotted, load_bytes, read_file
+from ..yamlsource import Path_, Source, dotted
 
 ALIAS = "yhat"
 
@@ -44,17 +42,6 @@ class Sheet:
     answers: dict[str, dict[str, np.ndarray]]     # question id -> key -> value in the step's shape
     problems: tuple[SheetProblem, ...]
     flagged: dict[str, dict[str, str]]            # question id -> key -> why it could not be marked
-
-
-def load_sheet(path: str | Path) -> Source:
-    """The YAML of an answer sheet; a file that is not YAML at all is a ProblemError (exit 2)."""
-    name = str(path)
-    raw = read_file(path, "an answer sheet", " (write a blank sheet with --format answers)")
-    text = raw.decode("utf-8", "replace")
-    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise ProblemError(name, 1, 1, "", "is empty: fill in the sheet that --format answers writes "
-                           "(q1: {z1: [0.32, 0.04, 0.24], ...})")
-    return load_bytes(raw, name)
 
 
 def from_data(data: Any) -> Source:
