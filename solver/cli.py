@@ -6,7 +6,6 @@ SymPy, NumPy and Jinja come in only when there is something to solve.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -14,18 +13,27 @@ from pathlib import Path
 import click
 
 from .errors import CrossCheckError, SolveError, UsageError
-from .render.pdf import DEBIAN_PACKAGES
 from .settings import COLORS, EXTENSIONS, FORMATS, MAX_PARAMETERS, Settings
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]},
-               epilog="\b\nPDF needs a LaTeX engine (pdflatex, xelatex or lualatex); on Debian/Ubuntu:\n"
-                      f"  sudo apt-get install {' '.join(DEBIAN_PACKAGES)}\n\n"
-                      "\b\nShell completion, in ~/.bashrc (zsh_source, fish_source for zsh and fish):\n"
-                      '  eval "$(_SOLVE_COMPLETE=bash_source solve)"')
+class _Command(click.Command):
+    """The help ends with how to install TeX (the packages of render/pdf.py, imported only when the
+    help is shown: it brings subprocess along) and how to turn on shell completion."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .render.pdf import DEBIAN_PACKAGES
+
+        self.epilog = ("\b\nPDF needs a LaTeX engine (pdflatex, xelatex or lualatex); on Debian/Ubuntu:\n"
+                       f"  sudo apt-get install {' '.join(DEBIAN_PACKAGES)}\n\n"
+                       "\b\nShell completion, in ~/.bashrc (zsh_source, fish_source for zsh and fish):\n"
+                       '  eval "$(_SOLVE_COMPLETE=bash_source solve)"')
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
@@ -112,6 +120,7 @@ def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
 
     solution = solve(problem, settings)
     if fmt == "json":
+        import json
         return (json.dumps(solution.to_json(), indent=2) + "\n").encode()
     if fmt == "answers":
         from .answersheet import answer_sheet
