@@ -49,6 +49,19 @@ MAX_TRAIN_EXAMPLES = 10_000  # a training run shows a table of epochs, not every
 MAX_LAYERS = 8
 
 
+Vector = tuple          # of floats
+Matrix = tuple          # of rows, each a Vector of the same length
+
+
+def shape(m: Matrix) -> tuple[int, int]:
+    """Rows x columns of a matrix as the reader gives it."""
+    return len(m), len(m[0])
+
+
+def transpose(m: Matrix) -> Matrix:
+    return tuple(zip(*m))
+
+
 def suggest(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -151,19 +164,6 @@ class Reader:
                 raise self.fail(path + (i,), f"row {i + 1} has {_count(len(row), 'number')} but row 1 has "
                                 f"{width}: every row needs the same length")
         return tuple(rows)
-
-
-Vector = tuple          # of floats
-Matrix = tuple          # of rows, each a Vector of the same length
-
-
-def shape(m: Matrix) -> tuple[int, int]:
-    """Rows x columns of a matrix as the reader gives it."""
-    return len(m), len(m[0])
-
-
-def transpose(m: Matrix) -> Matrix:
-    return tuple(zip(*m))
 
 
 def describe(value: Any) -> str:
