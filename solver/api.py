@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from .solution import Solution
 
 
+def __getattr__(name: str):
+    # The Solution types come with SymPy and NumPy: imported when first asked for.
+    if name in ("Solution", "QuestionSolution"):
+        from . import solution
+        return getattr(solution, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
     """The validated problem with the settings applied; its numbers become NumPy arrays last."""
     settings = settings or Settings()
