@@ -1,22 +1,37 @@
-"""`solve(path)`: the library entry point the command line is a thin shell around."""
+"""`solve(path)`: the library entry point the command line is a thin shell around.
+
+The problem file is read and validated before SymPy and NumPy are imported (by the
+kinds, once there is something to solve), so that a bad file is refused at once.
+"""
 from __future__ import annotations
 
 import dataclasses
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ProblemError, UsageError
-from .kinds import solved as solve_one
 from .model import Problem, Question
-from .problem import read_problem
+from .problem import validate
 from .settings import Settings
-from .solution import Solution
 from .yamlsource import load_file
+
+if TYPE_CHECKING:
+    from .solution import Solution
+
+
+def __getattr__(name: str):
+    # The Solution types come with SymPy and NumPy: imported when first asked for.
+    if name in ("Solution", "QuestionSolution"):
+        from . import solution
+        return getattr(solution, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
+    """The validated problem with the settings applied; its numbers become NumPy arrays last."""
     settings = settings or Settings()
-    problem = read_problem(load_file(path), settings.max_parameters)
+    problem = validate(load_file(path), settings.max_parameters)
     questions = tuple(_override(q, settings) for q in problem.questions)
     if settings.question is not None:
         ids = [q.id for q in questions]
@@ -26,7 +41,7 @@ def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
             raise UsageError(f"--question {settings.question!r}: no such question in {path}{hint} "
                              f"(questions: {', '.join(ids)})")
         questions = tuple(q for q in questions if q.id == settings.question)
-    return dataclasses.replace(problem, questions=questions)
+    return dataclasses.replace(problem, questions=questions).for_solving()
 
 
 def _override(q: Question, s: Settings) -> Question:
@@ -45,6 +60,9 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
     elif overrides:
         raise UsageError("give either settings or keyword overrides, not both")
     problem = load_problem(path, settings)
+    from .kinds import solved as solve_one
+    from .solution import Solution
+
     solved = []
     for q in problem.questions:
         try:

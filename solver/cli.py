@@ -1,20 +1,39 @@
-"""The command line: parse, call the library, write the file, map errors to exit codes."""
+"""The command line: parse, call the library, write the file, map errors to exit codes.
+
+Only click, PyYAML and the reading layer are imported before a problem file has been read
+and validated: `--help`, shell completion and every bad-file error answer at once, and
+SymPy, NumPy and Jinja come in only when there is something to solve.
+"""
 from __future__ import annotations
 
-import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from .errors import CrossCheckError, SolveError, UsageError
-from .settings import EXTENSIONS, FORMATS, Settings
+from .settings import COLORS, EXTENSIONS, FORMATS, MAX_PARAMETERS, Settings
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """The help ends with how to install TeX (the packages of render/pdf.py, imported only when the
+    help is shown: it brings subprocess along) and how to turn on shell completion."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .render.pdf import DEBIAN_PACKAGES
+
+        self.epilog = ("\b\nPDF needs a LaTeX engine (pdflatex, xelatex or lualatex); on Debian/Ubuntu:\n"
+                       f"  sudo apt-get install {' '.join(DEBIAN_PACKAGES)}\n\n"
+                       "\b\nShell completion, in ~/.bashrc (zsh_source, fish_source for zsh and fish):\n"
+                       '  eval "$(_SOLVE_COMPLETE=bash_source solve)"')
+        super().format_epilog(ctx, formatter)
+
+
+@click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
@@ -37,10 +56,13 @@ EXIT_INTERNAL = 3
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
                    "a question sheet and an answer key, plus combined PDFs.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")
-@click.option("--max-params", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+@click.option("--max-params", type=click.IntRange(1, 100_000), default=MAX_PARAMETERS, show_default=True,
               help="Refuse networks with more parameters than this (a worked solution shows every one).")
+@click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
+              help="Colour in the --check report: auto (on a terminal, unless the NO_COLOR environment "
+                   "variable is set), always or never.")
 def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, notation, question_id, brief,
-         answers, variants, seed, max_params):
+         answers, variants, seed, max_params, color):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -63,6 +85,10 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
         if answers is not None and variants is not None:
             raise UsageError("--check and --variants do different things: give one of them")
         _refuse_stdin(problem, answers)
+        to_stdout = output == "-" or (output is None and answers is not None)  # a report goes there by default
+        if fmt == "pdf" and variants is None and to_stdout and sys.stdout.isatty():
+            raise UsageError("--format pdf would write a binary PDF onto the terminal: redirect it "
+                             "(> file.pdf) or give -o FILE")
         if variants is not None:
             from .variants import write_variants
             out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
@@ -70,7 +96,7 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
                            progress=sys.stderr.isatty())
             return
         if answers is not None:
-            _check(problem, answers, fmt, output, settings)
+            _check(problem, answers, fmt, output, settings, color)
             return
         fmt = fmt or "markdown"
         if fmt == "text":
@@ -100,6 +126,7 @@ def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
 
     solution = solve(problem, settings)
     if fmt == "json":
+        import json
         return (json.dumps(solution.to_json(), indent=2) + "\n").encode()
     if fmt == "answers":
         from .answersheet import answer_sheet
@@ -111,11 +138,12 @@ def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
     return solution.render(fmt, assets, stem, brief).encode()
 
 
-def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings) -> None:
-    """Mark the answers; the report goes to stdout (text with colours on a terminal) or to -o."""
+def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings, color: str) -> None:
+    """Mark the answers; the report goes to stdout (text, coloured as --color says) or to -o.
+    The sheet is read first: a sheet that is not YAML is refused before anything is solved."""
     from .api import solve
-    from .checking import check_file
     from .output import inputs_of, refuse_inputs
+    from .yamlsource import load_sheet
 
     if fmt == "answers":
         raise UsageError("--format answers writes a blank sheet; with --check choose text, markdown, latex, pdf or json")
@@ -123,9 +151,22 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     inputs = inputs_of(problem, answers)
     if not to_stdout:
         refuse_inputs(Path(output), inputs)     # before any work
-    report = check_file(solve(problem, settings), answers)
-    data = report.render(fmt or "text", color=to_stdout and fmt is None and sys.stdout.isatty())
+    sheet = load_sheet(answers)
+    solution = solve(problem, settings)
+    from .checking import check_sheet
+
+    report = check_sheet(solution, sheet)
+    fmt = fmt or "text"
+    data = report.render(fmt, color=fmt == "text" and use_color(color, sys.stdout if to_stdout else None))
     _write(data if isinstance(data, bytes) else data.encode(), {}, None if to_stdout else Path(output), inputs)
+
+
+def use_color(choice: str, stream) -> bool:
+    """--color: always, never, or auto: only onto a terminal (`stream`; None for a file), and
+    not when the NO_COLOR environment variable is set to anything (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return stream is not None and stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _write(data: bytes, assets: dict[str, bytes], target: Path | None, inputs=None) -> None:

@@ -11,6 +11,9 @@ not Python and not SymPy parsed from text: `eval` and `sympify` never see the fi
 (micrograd-style: the forward rule and its local derivatives side by side), in plain
 floats, as a hand solution writes it (SymPy, in the node symbols) and as a reference
 SymPy expression built independently for the cross-check against `sympy.diff`.
+
+SymPy is imported on first use: `parse(..., exact=False)` gives the same tree with plain
+floats for its numbers, which is all that checking a problem file needs.
 """
 from __future__ import annotations
 
@@ -19,9 +22,19 @@ import keyword
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Callable, Union
 
-import sympy as sp
+
+class _SymPy:
+    """The `sympy` module, imported when an attribute is first asked for."""
+
+    def __getattr__(self, name: str):
+        import sympy
+        return getattr(sympy, name)
+
+
+sp = _SymPy()
 
 MAX_LENGTH = 500          # characters of one expression
 MAX_DEPTH = 30            # nesting of parentheses, calls and signs (deep recursion is refused, not risked)
@@ -49,6 +62,7 @@ class ExpressionError(ValueError):
 @dataclass(frozen=True)
 class Num:
     value: sp.Expr                # exact: Integer, Rational, Float, or a folded constant such as E
+                                  # (a float when parsed with exact=False)
     col: int
 
 
@@ -198,8 +212,9 @@ class _Parser:
        unary := ('-'|'+') unary | power      power := atom ('**' unary)?   (right-associative)
        atom := number | name | function '(' expr ')' | '(' expr ')'"""
 
-    def __init__(self, text: str, names: dict[str, str], later: dict[str, str]):
+    def __init__(self, text: str, names: dict[str, str], later: dict[str, str], exact: bool = True):
         self.text = text
+        self.exact = exact
         self.tokens = tokenize(text)
         self.i = 0
         self.depth = 0
@@ -268,7 +283,7 @@ class _Parser:
     def atom(self) -> Tree:
         t = self.take()
         if t.kind == "num":
-            tree: Tree = Num(_number(t), t.col)
+            tree: Tree = Num(_number(t, self.exact), t.col)
         elif t.kind == "name":
             tree = self.name_or_call(t)
         elif t.text == "(":
@@ -337,10 +352,12 @@ class _Parser:
         return Call(word, arg, t.col)
 
 
-def _number(t: Token) -> sp.Expr:
+def _number(t: Token, exact: bool = True) -> sp.Expr | float:
     value = float(t.text)
     if not math.isfinite(value) or abs(value) > 1e6:
         raise ExpressionError(t.col, f"{t.text} is too large for a worked solution (at most 1e6 in size)")
+    if not exact:
+        return value
     if re.fullmatch(r"\d+", t.text):
         return sp.Integer(int(t.text))
     return sp.Float(t.text)
@@ -360,14 +377,15 @@ def _unknown_name(word: str, names: dict[str, str]) -> str:
             f"(known here: {known})")
 
 
-def parse(text: str, names: dict[str, str], later: dict[str, str] | None = None) -> Tree:
+def parse(text: str, names: dict[str, str], later: dict[str, str] | None = None, exact: bool = True) -> Tree:
     """The tree of `text`. `names`: the names it may use -> what each is (for messages);
-    `later`: names that exist but may not be used here -> why not."""
+    `later`: names that exist but may not be used here -> why not. `exact=False`: the
+    numbers (and folded constants) are floats, and SymPy is not needed."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError(MAX_LENGTH + 1, f"is {len(text)} characters long; an expression is at most "
                               f"{MAX_LENGTH} (name parts of it with let)")
     _check_nesting(text)
-    return fold(_Parser(text, names, later or {}).parse())
+    return fold(_Parser(text, names, later or {}, exact).parse(), exact)
 
 
 def _check_nesting(text: str) -> None:
@@ -387,21 +405,22 @@ def _check_nesting(text: str) -> None:
 
 # ------------------------------------------------------------------ constants
 
-def fold(tree: Tree) -> Tree:
-    """Parts without names become one number (2**3 -> 8, 1/3, -2), checked for size and domain."""
+def fold(tree: Tree, exact: bool = True) -> Tree:
+    """Parts without names become one number (2**3 -> 8, 1/3, -2), checked for size and domain:
+    exact (SymPy) or, `exact=False`, a float."""
     if isinstance(tree, (Num, Name)):
         return tree
     if isinstance(tree, Neg):
-        arg = fold(tree.arg)
+        arg = fold(tree.arg, exact)
         return Num(-arg.value, tree.col) if isinstance(arg, Num) else Neg(arg, tree.col)
     if isinstance(tree, Call):
-        arg = fold(tree.arg)
+        arg = fold(tree.arg, exact)
         if isinstance(arg, Num):
             x = float(arg.value)
-            _check_domain(tree.func, (x,), tree.col)
-            return _constant(OPERATIONS[tree.func].reference((arg.value,)), tree.col)
+            value = _check_domain(tree.func, (x,), tree.col)
+            return _constant(OPERATIONS[tree.func].reference((arg.value,)) if exact else value, tree.col)
         return Call(tree.func, arg, tree.col)
-    left, right = fold(tree.left), fold(tree.right)
+    left, right = fold(tree.left, exact), fold(tree.right, exact)
     if tree.op == "**" and isinstance(right, Num) and abs(float(right.value)) > MAX_EXPONENT:
         raise ExpressionError(tree.col, f"the exponent {_show(right.value)} is too large (at most "
                               f"{MAX_EXPONENT} in size): a worked solution does not raise to such powers")
@@ -410,8 +429,8 @@ def fold(tree: Tree) -> Tree:
     if isinstance(left, Num) and isinstance(right, Num):
         op = BINARY[tree.op]
         xs = (float(left.value), float(right.value))
-        _check_domain(op, xs, tree.col)
-        return _constant(OPERATIONS[op].reference((left.value, right.value)), tree.col)
+        value = _check_domain(op, xs, tree.col)
+        return _constant(OPERATIONS[op].reference((left.value, right.value)) if exact else value, tree.col)
     if tree.op == "**" and isinstance(right, Bin) and right.op == "**":
         raise ExpressionError(right.col, "a tower of powers (a**b**c or a**(b**c)) is not allowed: "
                               "name the inner power with let (p: b**c), then write a**p")
@@ -463,8 +482,13 @@ def _snapped(x: float) -> float:
     return 0.0 if abs(x) < KINK_TOLERANCE else x
 
 
-SIGMA = sp.Function("sigma")      # shown as \sigma(z); the reference is 1/(1 + e^{-z})
-RELU = sp.Function("ReLU")        # shown as ReLU(z); the reference is a Piecewise
+@cache
+def _function(name: str):
+    """An inert SymPy function: sigma (shown as \\sigma(z); the reference is 1/(1 + e^{-z})) and
+    ReLU (shown as ReLU(z); the reference is a Piecewise)."""
+    return sp.Function(name)
+
+
 _ue = dict(evaluate=False)
 
 
@@ -516,11 +540,11 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
     Operation("tanh", 1, lambda xs: math.tanh(xs[0]), lambda xs, out: (1.0 - out * out,),
               lambda a: sp.tanh(a[0], **_ue), lambda a, n: (1 - n ** 2,), lambda a: sp.tanh(a[0])),
     Operation("sigmoid", 1, lambda xs: _sigmoid(xs[0]), lambda xs, out: (out * (1.0 - out),),
-              lambda a: SIGMA(a[0]), lambda a, n: (n * (1 - n),),
+              lambda a: _function("sigma")(a[0]), lambda a, n: (n * (1 - n),),
               lambda a: 1 / (1 + sp.exp(-a[0]))),
     Operation("relu", 1, lambda xs: max(0.0, _snapped(xs[0])),
               lambda xs, out: (1.0 if _snapped(xs[0]) > 0 else 0.0,),
-              lambda a: RELU(a[0]), lambda a, n: (sp.Piecewise((1, a[0] > 0), (0, True)),),
+              lambda a: _function("ReLU")(a[0]), lambda a, n: (sp.Piecewise((1, a[0] > 0), (0, True)),),
               lambda a: _relu_reference(a[0]), kink="relu"),
     Operation("abs", 1, lambda xs: abs(xs[0]),
               lambda xs, out: (float(math.copysign(1.0, xs[0])) if _snapped(xs[0]) != 0 else 0.0,),
@@ -533,9 +557,9 @@ class DomainError(ArithmeticError):
     """An operation undefined (or without a derivative) at the given values."""
 
 
-def _check_domain(op: str, xs: tuple, col: int) -> None:
+def _check_domain(op: str, xs: tuple, col: int) -> float:
     try:
-        check_domain(op, xs)
+        return check_domain(op, xs)
     except DomainError as exc:
         raise ExpressionError(col, str(exc)) from None
 

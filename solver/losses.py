@@ -3,64 +3,130 @@
 The loss of one example sums its elements over the outputs; a reduction combines
 the examples. Each entry keeps its SymPy form, its NumPy value and NumPy derivative
 with respect to y_hat (written by hand, independently of the SymPy form).
+
+As in activations.py, an entry's facts are plain Python and its mathematics is built by
+the function it is registered with, on first use: reading a problem file needs only the facts.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
-
-import numpy as np
-import sympy as sp
+from functools import cache
+from typing import Any, Callable, NamedTuple
 
 from .activations import snap
-from .symbols import DELTA, Y, YHAT
+
+
+class Maths(NamedTuple):
+    expr: Any                      # per element, in Y, YHAT (and DELTA), a SymPy expression
+    value: Callable                # (y, yhat, delta) -> the elements, NumPy
+    grad: Callable                 # d/d yhat, NumPy
 
 
 @dataclass(frozen=True)
 class Loss:
     name: str
-    expr: sp.Expr                                   # per element, in Y, YHAT (and DELTA)
-    value: Callable[[np.ndarray, np.ndarray, float], np.ndarray]
-    grad: Callable[[np.ndarray, np.ndarray, float], np.ndarray]   # d/d yhat
+    maths: Callable[[], Maths]                      # built once, on first use
     targets: str                                    # real | unit | onehot | index | pm1
     needs_unit_interval: bool = False               # log(yhat) and log(1 - yhat) must exist
     kink: str | None = None
 
+    @property
+    def expr(self):
+        return self.maths().expr
+
+    @property
+    def value(self) -> Callable:
+        return self.maths().value
+
+    @property
+    def grad(self) -> Callable:
+        return self.maths().grad
+
+
+LOSSES: dict[str, Loss] = {}
+
+
+def _loss(name: str, targets: str, **facts):
+    """Register the function that builds a loss's mathematics, with its facts."""
+    def register(maths: Callable[[], Maths]) -> Callable[[], Maths]:
+        LOSSES[name] = Loss(name, cache(maths), targets, **facts)
+        return maths
+    return register
+
+
+def _libraries():
+    import numpy as np
+    import sympy as sp
+
+    from . import symbols
+    return np, sp, symbols
+
+
+@_loss("mse", "real")
+def _mse() -> Maths:
+    np, sp, s = _libraries()
+    r = s.Y - s.YHAT
+    return Maths(r**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y))
+
+
+@_loss("mae", "real", kink="mae")
+def _mae() -> Maths:
+    np, sp, s = _libraries()
+    r = s.Y - s.YHAT
+    return Maths(sp.Abs(r), lambda y, yh, d: np.abs(y - yh), lambda y, yh, d: np.sign(snap(yh - y)))
+
 
 def _huber_value(y, yh, d):
+    import numpy as np
     r = np.abs(y - yh)
     return np.where(r <= d, 0.5 * r * r, d * r - 0.5 * d * d)
 
 
 def _huber_grad(y, yh, d):
+    import numpy as np
     r = yh - y
     return np.where(np.abs(r) <= d, r, d * np.sign(r))
 
 
-_R = Y - YHAT
+@_loss("huber", "real")
+def _huber() -> Maths:
+    np, sp, s = _libraries()
+    r, d = s.Y - s.YHAT, s.DELTA
+    return Maths(sp.Piecewise((r**2 / 2, sp.Abs(r) <= d), (d * sp.Abs(r) - d**2 / 2, True)),
+                 _huber_value, _huber_grad)
 
-LOSSES: dict[str, Loss] = {
-    l.name: l
-    for l in [
-        Loss("mse", _R**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y), "real"),
-        Loss("mae", sp.Abs(_R), lambda y, yh, d: np.abs(y - yh), lambda y, yh, d: np.sign(snap(yh - y)),
-             "real", kink="mae"),
-        Loss("huber",
-             sp.Piecewise((_R**2 / 2, sp.Abs(_R) <= DELTA), (DELTA * sp.Abs(_R) - DELTA**2 / 2, True)),
-             _huber_value, _huber_grad, "real"),
-        Loss("bce", -(Y * sp.log(YHAT) + (1 - Y) * sp.log(1 - YHAT)),
-             lambda y, yh, d: -(y * np.log(yh) + (1 - y) * np.log(1 - yh)),
-             lambda y, yh, d: (yh - y) / (yh * (1 - yh)), "unit", needs_unit_interval=True),
-        Loss("cce", -Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh,
-             "onehot", needs_unit_interval=True),
-        Loss("sparse_cce", -Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh),
-             lambda y, yh, d: -y / yh, "index", needs_unit_interval=True),
-        Loss("hinge", sp.Piecewise((1 - Y * YHAT, Y * YHAT < 1), (0, True)),
-             lambda y, yh, d: np.maximum(0.0, 1.0 - y * yh),
-             lambda y, yh, d: np.where(snap(1 - y * yh) > 0, -y, 0.0), "pm1", kink="hinge"),
-    ]
-}
+
+@_loss("bce", "unit", needs_unit_interval=True)
+def _bce() -> Maths:
+    np, sp, s = _libraries()
+    Y, YHAT = s.Y, s.YHAT
+    return Maths(-(Y * sp.log(YHAT) + (1 - Y) * sp.log(1 - YHAT)),
+                 lambda y, yh, d: -(y * np.log(yh) + (1 - y) * np.log(1 - yh)),
+                 lambda y, yh, d: (yh - y) / (yh * (1 - yh)))
+
+
+@_loss("cce", "onehot", needs_unit_interval=True)
+def _cce() -> Maths:
+    np, sp, s = _libraries()
+    Y, YHAT = s.Y, s.YHAT
+    return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
+
+
+@_loss("sparse_cce", "index", needs_unit_interval=True)
+def _sparse_cce() -> Maths:
+    np, sp, s = _libraries()
+    Y, YHAT = s.Y, s.YHAT
+    return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
+
+
+@_loss("hinge", "pm1", kink="hinge")
+def _hinge() -> Maths:
+    np, sp, s = _libraries()
+    Y, YHAT = s.Y, s.YHAT
+    return Maths(sp.Piecewise((1 - Y * YHAT, Y * YHAT < 1), (0, True)),
+                 lambda y, yh, d: np.maximum(0.0, 1.0 - y * yh),
+                 lambda y, yh, d: np.where(snap(1 - y * yh) > 0, -y, 0.0))
 
 
 @dataclass(frozen=True)
@@ -86,6 +152,7 @@ REDUCTIONS: dict[str, Reduction] = {
 }
 
 
-def example_loss_expr(loss: str, reduction: str) -> sp.Expr:
+def example_loss_expr(loss: str, reduction: str):
     """The loss of one output element as it enters ell_e, with the reduction's 1/2 if any."""
+    import sympy as sp
     return sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr

@@ -2,13 +2,27 @@
 
 Everything here has been checked by `problem.py`; downstream code never re-validates.
 Weight matrices are stored units x inputs (z = W a + b) whatever layout the file used.
+
+The reader fills the records with plain Python (tuples of numbers; a graph's expressions
+with float constants), so that reading never imports NumPy or SymPy. Once the whole file
+has validated, `Problem.for_solving()` gives the records the solver takes: NumPy arrays
+(and a graph's exact SymPy constants), which is what they hold from then on.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def arrays(record, *names: str):
+    """A copy of the dataclass `record` with the fields `names` made NumPy arrays (None stays None)."""
+    import numpy as np
+    return dataclasses.replace(record, **{n: np.array(getattr(record, n)) for n in names
+                                          if getattr(record, n) is not None})
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,6 +32,9 @@ class Layer:
     weights: np.ndarray          # units x inputs
     biases: np.ndarray           # units (zeros when the network has no biases)
     alpha: float = 0.01          # leaky_relu slope
+
+    def for_solving(self) -> "Layer":
+        return arrays(self, "weights", "biases")
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +52,9 @@ class Network:
     def parameter_count(self) -> int:
         return sum(l.weights.size + (l.units if self.bias else 0) for l in self.layers)
 
+    def for_solving(self) -> "Network":
+        return dataclasses.replace(self, layers=tuple(layer.for_solving() for layer in self.layers))
+
 
 @dataclass(frozen=True, eq=False)
 class Data:
@@ -44,7 +64,10 @@ class Data:
 
     @property
     def n(self) -> int:
-        return self.x.shape[0]
+        return len(self.x)
+
+    def for_solving(self) -> "Data":
+        return arrays(self, "x", "y", "labels")
 
 
 @dataclass(frozen=True)
@@ -78,6 +101,14 @@ class Question:
     spec: Any = None              # the fields of a kind beyond the network's: a record of solver/fields/<kind>.py
     marking: Marking = field(default_factory=Marking)
 
+    def for_solving(self) -> "Question":
+        """The question with NumPy arrays in its network and data, and its spec for solving (a
+        spec with arrays or formulas has its own `for_solving`)."""
+        return dataclasses.replace(
+            self, network=None if self.network is None else self.network.for_solving(),
+            data=None if self.data is None else self.data.for_solving(),
+            spec=self.spec.for_solving() if hasattr(self.spec, "for_solving") else self.spec)
+
 
 @dataclass(frozen=True, eq=False)
 class Problem:
@@ -85,3 +116,6 @@ class Problem:
     title: str | None
     questions: tuple[Question, ...]
     randomize: Any = None         # the randomize: section, as read by solver/randomize.py (--variants)
+
+    def for_solving(self) -> "Problem":
+        return dataclasses.replace(self, questions=tuple(q.for_solving() for q in self.questions))

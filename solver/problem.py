@@ -2,6 +2,11 @@
 
 Every check raises `ProblemError` pointing at the line and column of the value at
 fault, with the field's path and a hint on how to fix it.
+
+Reading is plain Python: vectors are tuples of floats and matrices tuples of rows, their
+shapes checked by length. `validate` gives the records so; `read_problem` then makes NumPy
+arrays of them (model.py), once the whole file has validated. Nothing here imports SymPy or
+NumPy, so that a bad file is refused at once.
 """
 from __future__ import annotations
 
@@ -10,25 +15,23 @@ import difflib
 import importlib
 from typing import Any
 
-import numpy as np
-
 from .activations import ACTIVATIONS
 from .errors import ProblemError
 from .fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, mapping_of,
                          nonnegative, one_or_list, optional, positive, ref, text)
-from .losses import LOSSES
+from .losses import LOSSES, REDUCTIONS
 from .model import Data, Display, Layer, Marking, Network, Problem, Question
+from .settings import MAX_PARAMETERS
 from .yamlsource import Path_, Source, dotted
 
 KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
 NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question is a network and data
 FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
 NOTATIONS = ("layer", "indexed", "batch")
-# The names of solver/activations.py ACTIVATIONS and solver/losses.py LOSSES and REDUCTIONS, without
-# their SymPy (tests/test_schema.py checks that they agree).
-ACTIVATION_NAMES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "step", "softmax")
-LOSS_NAMES = ("mse", "mae", "huber", "bce", "cce", "sparse_cce", "hinge")
-REDUCTION_NAMES = ("mean", "sum", "half_sum", "half_mean")
+# The names of the activation, loss and reduction tables (plain data: reading them loads no SymPy).
+ACTIVATION_NAMES = tuple(ACTIVATIONS)
+LOSS_NAMES = tuple(LOSSES)
+REDUCTION_NAMES = tuple(REDUCTIONS)
 # The keys of each mapping of a problem file, each with the type of its value (solver/fieldtypes.py):
 # the reader allows these keys and no others, and solver/schema.py writes the JSON Schema from them.
 SETTINGS_KEYS = {"decimals": integer(0, 10), "carry": choice(("rounded", "exact")), "notation": choice(NOTATIONS)}
@@ -48,7 +51,6 @@ INIT_KEYS = {"weights": NUMBER, "biases": NUMBER}
 LAYER_KEYS = {"units": integer(1), "activation": choice(ACTIVATION_NAMES), "weights": MATRIX, "biases": VECTOR,
               "alpha": nonnegative()}
 DATA_KEYS = {"x": MATRIX, "y": NUMBERS}
-MAX_PARAMETERS = 1000
 # Names other courses and libraries use, and what they are called here.
 LOSS_ALIASES = {
     "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
@@ -63,6 +65,19 @@ ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "line
 MAX_EXAMPLES = 16            # a worked solution shows every example
 MAX_TRAIN_EXAMPLES = 10_000  # a training run shows a table of epochs, not every example
 MAX_LAYERS = 8
+
+
+Vector = tuple          # of floats
+Matrix = tuple          # of rows, each a Vector of the same length
+
+
+def shape(m: Matrix) -> tuple[int, int]:
+    """Rows x columns of a matrix as the reader gives it."""
+    return len(m), len(m[0])
+
+
+def transpose(m: Matrix) -> Matrix:
+    return tuple(zip(*m))
 
 
 def suggest(word: str, choices) -> str:
@@ -141,20 +156,20 @@ class Reader:
             raise self.fail(path, f"is {len(value)} characters long; keep it under {limit}")
         return value
 
-    def vector(self, value: Any, path: Path_) -> np.ndarray:
+    def vector(self, value: Any, path: Path_) -> Vector:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return np.array([self.number(value, path)])
+            return (self.number(value, path),)
         if not isinstance(value, list) or not value:
             raise self.fail(path, f"expected a list of numbers, got {describe(value)}")
-        return np.array([self.number(v, path + (i,)) for i, v in enumerate(value)])
+        return tuple(self.number(v, path + (i,)) for i, v in enumerate(value))
 
-    def matrix(self, value: Any, path: Path_, flat_is_row=True) -> np.ndarray:
-        """A list of rows; a flat list is one row."""
+    def matrix(self, value: Any, path: Path_, flat_is_row=True) -> Matrix:
+        """A list of rows; a flat list is one row (or, not `flat_is_row`, one column)."""
         if not isinstance(value, list) or not value:
             raise self.fail(path, f"expected a list of rows (a matrix), got {describe(value)}")
         if not any(isinstance(v, list) for v in value):
             row = self.vector(value, path)
-            return row[None, :] if flat_is_row else row[:, None]
+            return (row,) if flat_is_row else tuple((v,) for v in row)
         rows = []
         for i, row in enumerate(value):
             if not isinstance(row, list):
@@ -166,7 +181,7 @@ class Reader:
             if len(row) != width:
                 raise self.fail(path + (i,), f"row {i + 1} has {_count(len(row), 'number')} but row 1 has "
                                 f"{width}: every row needs the same length")
-        return np.array(rows)
+        return tuple(rows)
 
 
 def describe(value: Any) -> str:
@@ -197,6 +212,12 @@ def _is_number(text: str) -> bool:
 
 
 def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
+    """The validated problem, its numbers in NumPy arrays."""
+    return validate(src, max_parameters).for_solving()
+
+
+def validate(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
+    """The validated problem, its numbers in tuples (plain Python: see the module's docstring)."""
     r = Reader(src, max_parameters)
     root = src.data
     if not isinstance(root, dict):
@@ -426,37 +447,38 @@ def _layer(r: Reader, node: dict, path: Path_, n_in: int, layout: str, bias: boo
     if "weights" in node:
         weights = _weights(r, node["weights"], path + ("weights",), units, n_in, layout)
     elif init is not None and "weights" in init:
-        weights = np.full((units, n_in), init["weights"])
+        weights = ((init["weights"],) * n_in,) * units
     else:
         raise r.fail(path, "weights: missing; list them, or give network.init: {weights: 1, biases: 0}")
     if not bias:
         if "biases" in node:
             raise r.fail(path + ("biases",), "the network has bias: false; remove the biases or set bias: true")
-        biases = np.zeros(units)
+        biases = (0.0,) * units
     elif "biases" in node:
         biases = r.vector(node["biases"], path + ("biases",))
-        if biases.size != units:
-            raise r.fail(path + ("biases",), f"expected {units} biases (one per unit), got {biases.size}")
+        if len(biases) != units:
+            raise r.fail(path + ("biases",), f"expected {units} biases (one per unit), got {len(biases)}")
     elif init is not None and "biases" in init:
-        biases = np.full(units, init["biases"])
+        biases = (init["biases"],) * units
     else:
         raise r.fail(path, "biases: missing; list them, give network.init.biases, or set network.bias: false")
     return Layer(units, activation, weights, biases, alpha)
 
 
-def _weights(r: Reader, value: Any, path: Path_, units: int, n_in: int, layout: str) -> np.ndarray:
+def _weights(r: Reader, value: Any, path: Path_, units: int, n_in: int, layout: str) -> Matrix:
     w = r.matrix(value, path)
+    got = shape(w)
     if layout == "neuron_rows":
         expected, reading, other = (units, n_in), "units x inputs, a row per neuron", "input_rows"
     else:
         expected, reading, other = (n_in, units), "inputs x units, a row per input", "neuron_rows"
-    if w.shape != expected:
+    if got != expected:
         message = (f"expected a {expected[0]} x {expected[1]} matrix ({reading}, layout: {layout}), "
-                   f"got {w.shape[0]} x {w.shape[1]}")
-        if w.shape == expected[::-1]:
+                   f"got {got[0]} x {got[1]}")
+        if got == expected[::-1]:
             message += f"; the transpose fits: did you mean layout: {other}?"
         raise r.fail(path, message)
-    return w if layout == "neuron_rows" else w.T.copy()
+    return w if layout == "neuron_rows" else transpose(w)
 
 
 def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, needs_y: bool,
@@ -466,30 +488,31 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
         raise r.fail(path, "x: missing; give the inputs, one row per example")
     x = r.matrix(node["x"], path + ("x",))
     n_in = len(net.input_names)
-    if x.shape[1] != n_in:
-        flat = x.shape[0] == 1 and x.shape[1] % n_in == 0 and not any(isinstance(v, list) for v in node["x"])
+    n, width = shape(x)
+    if width != n_in:
+        flat = n == 1 and width % n_in == 0 and not any(isinstance(v, list) for v in node["x"])
         hint = "; a flat list is one example: write several examples one row each, [[..], [..]]" if flat else ""
         names = ": " + ", ".join(net.input_names) if n_in <= 10 else ""
         raise r.fail(path + ("x",), f"each example needs {_count(n_in, 'input')} (network.inputs{names}), "
-                     f"got {x.shape[1]}{hint}")
-    if x.shape[0] > max_examples:
-        raise r.fail(path + ("x",), f"{x.shape[0]} examples; a worked solution takes at most {max_examples}")
-    n, outputs = x.shape[0], net.layers[-1].units
+                     f"got {width}{hint}")
+    if n > max_examples:
+        raise r.fail(path + ("x",), f"{n} examples; a worked solution takes at most {max_examples}")
+    outputs = net.layers[-1].units
     if "y" not in node:
         if needs_y:
             raise r.fail(path, f"y: missing; a {kind} question needs targets y, one row per example")
         return Data(x, None)
     if loss == "sparse_cce":
         labels = class_labels(r, node["y"], path + ("y",), n, outputs)
-        return Data(x, np.eye(outputs)[labels], labels)
+        return Data(x, one_hot(labels, outputs), labels)
     y = r.matrix(node["y"], path + ("y",))
     nested = any(isinstance(v, list) for v in node["y"])
-    transposed = y.shape[0] == 1 and n > 1 and outputs == 1 and y.shape[1] == n
+    transposed = shape(y) == (1, n) and n > 1 and outputs == 1
     if transposed:
-        y = y.T  # a flat list of one target per example
-    if y.shape != (n, outputs):
+        y = transpose(y)  # a flat list of one target per example
+    if shape(y) != (n, outputs):
         raise r.fail(path + ("y",), f"expected {n} row(s) of {outputs} target(s) (examples x outputs), "
-                     f"got {y.shape[0]} x {y.shape[1]}")
+                     f"got {shape(y)[0]} x {shape(y)[1]}")
 
     def at(e: int, o: int | None = None) -> Path_:
         """The path of target (example e, output o) as the file wrote it."""
@@ -504,7 +527,7 @@ def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, nee
 
 
 def class_labels(r: Reader, value: Any, path: Path_, n: int, classes: int, examples_are: str = "",
-                 classes_are: str = "the output units") -> np.ndarray:
+                 classes_are: str = "the output units") -> tuple[int, ...]:
     """The class indices of sparse_cce, one per example (a flat list, or rows of one)."""
     flat = value if isinstance(value, list) else [value]
     flat = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in flat]
@@ -519,26 +542,41 @@ def class_labels(r: Reader, value: Any, path: Path_, n: int, classes: int, examp
             raise r.fail(where, f"a class index for {classes} classes ({classes_are}) is a whole number "
                          f"from 0 to {classes - 1}, counting from 0; got {describe(v)}")
         labels.append(int(v))
-    return np.array(labels, dtype=int)
+    return tuple(labels)
 
 
-def _check_targets(r: Reader, y: np.ndarray, at, loss: str | None) -> None:
+def one_hot(labels: tuple[int, ...], classes: int) -> Matrix:
+    """A row per label, 1.0 in its class's column."""
+    return tuple(tuple(1.0 if c == label else 0.0 for c in range(classes)) for label in labels)
+
+
+def entries(m: Matrix, outside) -> tuple[int, int, float] | None:
+    """The first entry (row, column, value) of `m`, row by row, for which `outside(value)`, or None."""
+    return next(((e, o, v) for e, row in enumerate(m) for o, v in enumerate(row) if outside(v)), None)
+
+
+def sums_to_one(row: Vector) -> bool:
+    """The row sums to 1 as closely as numpy.isclose(sum, 1) would say."""
+    return abs(sum(row) - 1.0) <= 1e-8 + 1e-5
+
+
+def _check_targets(r: Reader, y: Matrix, at, loss: str | None) -> None:
     """`at(e, o)` is the path of target (example e, output o); `at(e)` that of example e's row."""
     if loss is None:
         return
     targets = LOSSES[loss].targets
-    if targets == "unit":
-        for e, o in np.argwhere((y < 0) | (y > 1)).tolist():
-            raise r.fail(at(e, o), f"{loss} needs targets between 0 and 1, got {y[e, o]:g}: "
-                         "use 0/1 class labels (or probabilities)")
-    if targets == "pm1":
-        for e, o in np.argwhere(~np.isin(y, (-1.0, 1.0))).tolist():
-            raise r.fail(at(e, o), f"hinge needs targets -1 or +1, got {y[e, o]:g}: write 0/1 labels as -1/+1")
+    if targets == "unit" and (bad := entries(y, lambda v: v < 0 or v > 1)):
+        e, o, v = bad
+        raise r.fail(at(e, o), f"{loss} needs targets between 0 and 1, got {v:g}: "
+                     "use 0/1 class labels (or probabilities)")
+    if targets == "pm1" and (bad := entries(y, lambda v: v not in (-1.0, 1.0))):
+        e, o, v = bad
+        raise r.fail(at(e, o), f"hinge needs targets -1 or +1, got {v:g}: write 0/1 labels as -1/+1")
     if targets == "onehot":
         for e, row in enumerate(y):
-            if (row < 0).any() or not np.isclose(row.sum(), 1.0):
+            if any(v < 0 for v in row) or not sums_to_one(row):
                 raise r.fail(at(e), f"cce needs each row of targets to be one-hot (or to sum to 1), but this one "
-                             f"sums to {row.sum():g}; for class indices use loss: sparse_cce")
+                             f"sums to {sum(row):g}; for class indices use loss: sparse_cce")
 
 
 def _check_loss_fits(r: Reader, path: Path_, net: Network, loss: str) -> None:

@@ -20,13 +20,14 @@ import copy
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .errors import ProblemError
 from .fieldtypes import BOOLEAN, NUMBER, any_of, list_of, positive, text
 from .yamlsource import Path_, Source, dotted
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RULE_KEYS = {"low": NUMBER, "high": NUMBER, "step": positive(), "nonzero": BOOLEAN,
              "choices": list_of(any_of(NUMBER, text()), 2)}     # key -> type (solver/fieldtypes.py)
@@ -78,9 +79,10 @@ class Rule:
     def draw(self, rng: np.random.Generator) -> tuple[Any, Any]:
         """The drawn value (plain data, the target's shape) and its text for the file."""
         size = self.how.size if isinstance(self.how, Grid) else len(self.how.values)
-        ks = rng.integers(0, size, size=self.shape) if self.shape else int(rng.integers(0, size))
+        ks = rng.integers(0, size, size=self.shape).tolist() if self.shape else int(rng.integers(0, size))
         if isinstance(self.how, Grid) and self.how.skip is not None:
-            ks = ks + (ks >= self.how.skip)          # every value but the skipped one, equally likely
+            skip = self.how.skip                     # every value but the skipped one, equally likely
+            ks = _nested(ks, lambda k: k + (k >= skip))
         if isinstance(self.how, Grid):
             pick, text = self.how.value, self.how.text
         else:
@@ -99,8 +101,8 @@ class Randomize:
 
 
 def _nested(ks, f):
-    if isinstance(ks, (int, np.integer)):
-        return f(int(ks))
+    if isinstance(ks, int):
+        return f(ks)
     return [_nested(k, f) for k in ks]
 
 
@@ -320,18 +322,20 @@ def _choices(r, value: Any, where: Path_, kind: str) -> Choices:
 def _check_extremes(r, rule: Rule, where: Path_) -> None:
     """The lowest and the highest value of a range, and every choice, each put in alone
     (every entry of a matrix at once), must leave a valid file."""
-    from .problem import read_problem
+    from .problem import validate
     if isinstance(rule.how, Grid):
         candidates = [rule.how.value(k) for k in (0, rule.how.count - 1) if k != rule.how.skip]
     else:
         candidates = list(rule.how.values)
     for candidate in candidates:
-        filled = np.full(rule.shape, candidate, dtype=object).tolist() if rule.shape else candidate
+        filled = candidate
+        for size in reversed(rule.shape):
+            filled = [copy.deepcopy(filled) for _ in range(size)]
         data = with_values(r.src.data, [(rule, filled, None)])
         inside = [p for p in r.src.quoted if p[:len(rule.target)] != rule.target]
         probe = Source(r.src.file, data, r.src.marks, frozenset(inside))
         try:
-            read_problem(probe, r.max_parameters)
+            validate(probe, r.max_parameters)
         except ProblemError as exc:
             shown = _scalar_text(candidate)
             fix = "narrow the range" if isinstance(rule.how, Grid) else f"remove {shown} from the choices"

@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from .errors import UsageError
-from .problem import MAX_PARAMETERS
 
+MAX_PARAMETERS = 1000      # the default of --max-params: a worked solution shows every parameter
 FORMATS = ("markdown", "latex", "pdf", "json", "answers", "text")
+COLORS = ("auto", "always", "never")
 EXTENSIONS = {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json", "answers": "answers.yaml",
               "text": "txt"}
 

@@ -80,6 +80,21 @@ def load_file(path: str | Path) -> Source:
     return load_bytes(read_file(path), str(path))
 
 
+# One student's sheet is a few KB; the limit of a problem file is ample, and the messages say "answer sheet".
+MAX_SHEET_BYTES = 2_000_000
+ANSWER_SHEET = FileKind("an answer sheet", "answer sheets",
+                        "fill in the sheet that --format answers writes (q1: {z1: [0.32, 0.04, 0.24], ...})",
+                        MAX_SHEET_BYTES)
+
+
+def load_sheet(path: str | Path) -> Source:
+    """The YAML of an answer sheet; a file that is not YAML at all (or too large, or nested too
+    deep) is a ProblemError (exit 2). Read here, without NumPy or SymPy, so that the command line
+    refuses it before solving."""
+    raw = read_file(path, ANSWER_SHEET, " (write a blank sheet with --format answers)")
+    return load_bytes(raw, str(path), ANSWER_SHEET)
+
+
 def read_file(path: str | Path, kind: FileKind = PROBLEM_FILE, missing_hint: str = "") -> bytes:
     """The bytes of a file, or a ProblemError saying why it cannot be read. At most its limit + 1
     bytes are ever read, so /dev/zero, a FIFO or a 5 GB file is refused at once, in little memory."""

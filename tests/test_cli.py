@@ -435,3 +435,116 @@ def test_deep_nesting_as_a_process_has_no_traceback(tmp_path):
     result = run(str(path), "-o", str(tmp_path / "out.md"))
     assert result.returncode == 2
     assert result.stderr.startswith(f"{path}:1:42: nested more than 40 deep") and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- command-line habits
+
+def run_on_terminal(*args, env=None):
+    """`solve ARGS` with its stdout on a pseudo-terminal: (exit status, stdout bytes, stderr text)."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "solver", *args], cwd=ROOT, stdout=slave,
+                            stderr=subprocess.PIPE, env=full_env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:         # the terminal is closed once the command has finished
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    stderr = proc.stderr.read().decode()
+    return proc.wait(), out, stderr
+
+
+@pytest.fixture(scope="module")
+def blank_sheet(tmp_path_factory):
+    sheet = tmp_path_factory.mktemp("sheet") / "params.answers.yaml"
+    result = run(str(ROOT / "problems" / "params.yaml"), "--format", "answers", "-o", str(sheet))
+    assert result.returncode == 0, result.stderr
+    return sheet
+
+
+@pytest.mark.parametrize("options, no_color, coloured", [
+    ([], None, True),                          # auto: a terminal gets colour
+    ([], "1", False),                          # ... unless NO_COLOR is set to anything
+    (["--color", "always"], "1", True),        # an explicit option beats the environment
+    (["--color", "never"], None, False),
+])
+def test_the_check_report_colours_a_terminal_as_told(blank_sheet, options, no_color, coloured):
+    env = {"NO_COLOR": no_color} if no_color else {}
+    if no_color is None:
+        env["NO_COLOR"] = ""                   # empty: as if unset
+    status, out, err = run_on_terminal(str(ROOT / "problems" / "params.yaml"), "--check", str(blank_sheet),
+                                       *options, env=env)
+    assert status == 0, err
+    assert b"missing" in out
+    assert (b"\x1b[" in out) == coloured
+
+
+@pytest.mark.parametrize("color, coloured", [("auto", False), ("always", True)])
+def test_the_check_report_is_plain_when_piped_unless_always(blank_sheet, color, coloured):
+    result = run(str(ROOT / "problems" / "params.yaml"), "--check", str(blank_sheet), "--color", color)
+    assert result.returncode == 0, result.stderr
+    assert ("\x1b[" in result.stdout) == coloured
+
+
+def test_color_takes_auto_always_never():
+    result = CliRunner().invoke(main, [EXAM, "--color", "sometimes"])
+    assert result.exit_code == 2
+    assert "'auto', 'always', 'never'" in result.output
+
+
+@pytest.mark.parametrize("args", [["--format", "pdf", "-o", "-"], ["--check", "sheet.yaml", "--format", "pdf"]])
+def test_a_pdf_is_not_written_onto_a_terminal(args):
+    status, out, err = run_on_terminal(EXAM, *args)
+    assert status == 2
+    assert out == b""
+    assert "onto the terminal" in err and "-o FILE" in err and "redirect" in err
+
+
+def test_a_pdf_on_stdout_may_be_redirected():
+    latex_engine_or_skip()
+    result = subprocess.run([sys.executable, "-m", "solver", str(ROOT / "problems" / "params.yaml"), "--format", "pdf",
+                             "-o", "-"], cwd=ROOT, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"%PDF")
+
+
+def test_the_tex_hint_names_every_package_and_readme_and_help_agree():
+    from solver.render.pdf import DEBIAN_PACKAGES, INSTALL_HINT
+
+    assert set(DEBIAN_PACKAGES) == {"texlive-latex-base", "texlive-latex-recommended", "texlive-fonts-recommended",
+                                    "texlive-pictures"}
+    command = "sudo apt-get install " + " ".join(DEBIAN_PACKAGES)
+    assert command in INSTALL_HINT
+    assert command in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert command in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_shell_completion_is_documented_and_completes_the_formats():
+    for doc in ("README.md", "docs/format.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        assert '_SOLVE_COMPLETE=bash_source solve' in text, doc
+        assert '_SOLVE_COMPLETE=zsh_source solve' in text, doc
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "_SOLVE_COMPLETE": "bash_complete",
+           "COMP_WORDS": "solve x.yaml --format ", "COMP_CWORD": "3"}
+    result = subprocess.run([sys.executable, "-m", "solver"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert {"plain,markdown", "plain,latex", "plain,pdf", "plain,json", "plain,answers"} <= set(result.stdout.split())
+
+
+def test_readme_links_the_format_reference_inside_the_repository():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../shared" not in readme and "PROBLEM_FORMAT" not in readme
+    assert "(docs/format.md)" in readme
+    for target in re.findall(r"\]\(([^)#]+)", readme + (ROOT / "docs" / "format.md").read_text(encoding="utf-8")):
+        if "://" not in target:
+            base = ROOT if (ROOT / target).exists() else ROOT / "docs"
+            assert (base / target).exists(), target

@@ -17,15 +17,20 @@ from typing import Any, Mapping
 from ..solution import Solution
 from .judge import CARRIED, CORRECT, MISSING, WRONG, judge_question
 from .report import Report
-from .sheet import from_data, load_sheet, read_sheet
+from ..yamlsource import Source, load_sheet
+from .sheet import from_data, read_sheet
 
-__all__ = ["check", "check_file", "check_answers", "Report", "CORRECT", "WRONG", "CARRIED", "MISSING"]
+__all__ = ["check", "check_file", "check_sheet", "check_answers", "Report", "CORRECT", "WRONG", "CARRIED", "MISSING"]
 
 
 def check_file(solution: Solution, answers_path: str | Path) -> Report:
     """Mark the answer sheet at `answers_path`; a file that is not YAML raises ProblemError."""
-    src = load_sheet(answers_path)
-    return _mark(solution, src, str(answers_path))
+    return check_sheet(solution, load_sheet(answers_path))
+
+
+def check_sheet(solution: Solution, src: Source) -> Report:
+    """Mark an answer sheet already read with `load_sheet` (the command line reads it before solving)."""
+    return _mark(solution, src, src.file)
 
 
 def check_answers(solution: Solution, answers: Mapping[str, Any]) -> Report:
@@ -37,14 +42,13 @@ def check_answers(solution: Solution, answers: Mapping[str, Any]) -> Report:
 def check(problem: str | Path | Solution, answers: str | Path | Mapping[str, Any], **overrides) -> Report:
     """Solve `problem` (a path, or a Solution already made) and mark `answers` (a sheet's path,
     or a dict). Overrides as for `solve`: decimals, carry, notation, question."""
+    src = from_data(answers) if isinstance(answers, Mapping) else load_sheet(answers)  # read before solving
     if isinstance(problem, Solution):
         solution = problem
     else:
         from ..api import solve
         solution = solve(problem, **overrides)
-    if isinstance(answers, Mapping):
-        return check_answers(solution, answers)
-    return check_file(solution, answers)
+    return _mark(solution, src, None if isinstance(answers, Mapping) else src.file)
 
 
 def _mark(solution: Solution, src, answers_file: str | None) -> Report:

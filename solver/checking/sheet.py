@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from ..answersheet import answer_steps, describe, output_key, shape_words
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
-from ..yamlsource import FileKind, Path_, Source, dotted, load_bytes, read_file
+from ..yamlsource import Path_, Source, dotted
 
 ALIAS = "yhat"
 
@@ -43,20 +42,6 @@ class Sheet:
     answers: dict[str, dict[str, np.ndarray]]     # question id -> key -> value in the step's shape
     problems: tuple[SheetProblem, ...]
     flagged: dict[str, dict[str, str]]            # question id -> key -> why it could not be marked
-
-
-# One student's sheet is a few KB; the limit of a problem file is ample, and the messages say "answer sheet".
-MAX_SHEET_BYTES = 2_000_000
-ANSWER_SHEET = FileKind("an answer sheet", "answer sheets",
-                        "fill in the sheet that --format answers writes (q1: {z1: [0.32, 0.04, 0.24], ...})",
-                        MAX_SHEET_BYTES)
-
-
-def load_sheet(path: str | Path) -> Source:
-    """The YAML of an answer sheet; a file that is not YAML at all (or too large, or nested too
-    deep) is a ProblemError (exit 2)."""
-    raw = read_file(path, ANSWER_SHEET, " (write a blank sheet with --format answers)")
-    return load_bytes(raw, str(path), ANSWER_SHEET)
 
 
 def from_data(data: Any) -> Source:

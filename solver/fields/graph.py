@@ -10,10 +10,12 @@
 
 Everything is checked here, at the position in the file: the whitelist of the parser
 (solver/expression.py), the names, and that every operation has a value (and, where the
-partials need it, a derivative) at the given point.
+partials need it, a derivative) at the given point. The checks parse with float constants
+(no SymPy); `GraphSpec.for_solving` parses the valid text again with exact ones.
 """
 from __future__ import annotations
 
+import dataclasses
 import keyword
 import re
 from dataclasses import dataclass
@@ -21,8 +23,8 @@ from typing import Any
 
 from .. import fieldtypes as ft
 from ..errors import ProblemError
-from ..expression import (FUNCTIONS, MAX_LENGTH, Bin, Call, DomainError, ExpressionError, Name, Neg, Num,
-                          Tree, check_domain, names_in, parse, BINARY)
+from ..expression import (BINARY, FUNCTIONS, MAX_LENGTH, Call, DomainError, ExpressionError, Name, Neg, Num,
+                          Tree, check_domain, names_in, parse)
 from ..problem import Reader, describe, suggest
 from ..yamlsource import dotted
 
@@ -51,6 +53,12 @@ class GraphSpec:
     @property
     def values(self) -> dict[str, float]:
         return dict(self.at)
+
+    def for_solving(self) -> "GraphSpec":
+        """The same trees with exact (SymPy) constants: 1/3 a Rational, exp(1) the number e."""
+        names = {n: "" for n in self.variables} | {k: "" for k, _, _ in self.lets}
+        return dataclasses.replace(self, expression=parse(self.text, names),
+                                   lets=tuple((k, parse(text, names), text) for k, _, text in self.lets))
 
 
 def read(r: Reader, node: dict, path, question) -> GraphSpec:
@@ -137,7 +145,7 @@ def _name(r: Reader, value: Any, path, what: str) -> str:
 
 def _parse(r: Reader, text: str, path, names: dict, later: dict) -> Tree:
     try:
-        return parse(text, names, later)
+        return parse(text, names, later, exact=False)
     except ExpressionError as exc:
         raise _at_column(r, path, text, exc.col, exc.message) from None
 

@@ -18,14 +18,17 @@ and the other losses asked with it use their one-hot rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..fieldtypes import NUMBERS, choice, one_or_list, positive
 from ..losses import LOSSES
-from ..problem import LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, Reader, class_labels, describe
+from ..model import arrays
+from ..problem import (LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, Matrix, Reader, class_labels,
+                       describe, entries, one_hot, shape, sums_to_one)
 from ..yamlsource import Path_
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KEYS = {"y": NUMBERS, "y_hat": NUMBERS, "losses": one_or_list(choice(LOSS_NAMES)),
         "reduction": choice(REDUCTION_NAMES), "huber_delta": positive()}     # key -> type (solver/fieldtypes.py)
@@ -49,11 +52,14 @@ class LossSpec:
 
     @property
     def n(self) -> int:
-        return self.y_hat.shape[0]
+        return len(self.y_hat)
 
     @property
     def k(self) -> int:
-        return self.y_hat.shape[1]
+        return len(self.y_hat[0])
+
+    def for_solving(self) -> "LossSpec":
+        return arrays(self, "y", "y_hat", "labels")
 
 
 def read(r: Reader, node: dict, path: Path_, question) -> LossSpec:
@@ -70,20 +76,20 @@ def read(r: Reader, node: dict, path: Path_, question) -> LossSpec:
                          "asked: remove huber_delta or add huber to losses")
         huber_delta = r.number(node["huber_delta"], path + ("huber_delta",), positive=True)
     categorical = any(name in CATEGORICAL for name in losses)
-    y_hat, shape, at_hat = _array(r, node["y_hat"], path + ("y_hat",), flat_is_row=categorical)
+    y_hat, written, at_hat = _array(r, node["y_hat"], path + ("y_hat",), flat_is_row=categorical)
     labels = None
     if "sparse_cce" in losses:
-        labels = class_labels(r, node["y"], path + ("y",), *y_hat.shape, examples_are=" (a row of y_hat)",
+        labels = class_labels(r, node["y"], path + ("y",), *shape(y_hat), examples_are=" (a row of y_hat)",
                               classes_are="the columns of y_hat")
-        y, at_y = np.eye(y_hat.shape[1])[labels], None
+        y, at_y = one_hot(labels, shape(y_hat)[1]), None
     else:
         y, _, at_y = _array(r, node["y"], path + ("y",), flat_is_row=categorical)
-        if y.shape != y_hat.shape:
-            raise r.fail(path + ("y",), _shape_mismatch(y.shape, y_hat.shape, node["y"], categorical))
+        if shape(y) != shape(y_hat):
+            raise r.fail(path + ("y",), _shape_mismatch(shape(y), shape(y_hat), node["y"], categorical))
     for i, name in enumerate(losses):
         _check(r, name, y, y_hat, at_y, at_hat, path + ("losses", i) if isinstance(node["losses"], list)
                else path + ("losses",))
-    return LossSpec(y, y_hat, losses, reduction, huber_delta, labels, shape)
+    return LossSpec(y, y_hat, losses, reduction, huber_delta, labels, written)
 
 
 def _losses(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
@@ -100,20 +106,21 @@ def _losses(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _array(r: Reader, value: Any, path: Path_, flat_is_row: bool) -> tuple[np.ndarray, tuple[int, ...], At]:
-    """A number, a flat list or rows, as examples x outputs, with the path of each element."""
+def _array(r: Reader, value: Any, path: Path_, flat_is_row: bool) -> tuple[Matrix, tuple[int, ...], At]:
+    """A number, a flat list or rows, as examples x outputs, with the path of each element;
+    and the shape as the file wrote it."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return np.array([[r.number(value, path)]]), (), lambda e, o=None: path
+        return ((r.number(value, path),),), (), lambda e, o=None: path
     if isinstance(value, list) and value and any(isinstance(v, list) for v in value):
         arr = r.matrix(value, path)
-        shape = arr.shape
+        written = shape(arr)
 
         def at(e, o=None):
             return path + (e,) if o is None else path + (e, o)
     elif isinstance(value, list):
         flat = r.vector(value, path)
-        arr = flat[None, :] if flat_is_row else flat[:, None]
-        shape = flat.shape
+        arr = (flat,) if flat_is_row else tuple((v,) for v in flat)
+        written = (len(flat),)
 
         def at(e, o=None):
             if flat_is_row:
@@ -121,12 +128,13 @@ def _array(r: Reader, value: Any, path: Path_, flat_is_row: bool) -> tuple[np.nd
             return path + (e,)
     else:
         raise r.fail(path, f"expected a number, a list, or a list of rows (one per example), got {describe(value)}")
-    if arr.shape[0] > MAX_EXAMPLES:
-        raise r.fail(path, f"{arr.shape[0]} examples; a worked solution takes at most {MAX_EXAMPLES}")
-    if arr.shape[1] > MAX_OUTPUTS:
-        raise r.fail(path, f"{arr.shape[1]} outputs per example; a worked solution writes a term for each, "
+    n, k = shape(arr)
+    if n > MAX_EXAMPLES:
+        raise r.fail(path, f"{n} examples; a worked solution takes at most {MAX_EXAMPLES}")
+    if k > MAX_OUTPUTS:
+        raise r.fail(path, f"{k} outputs per example; a worked solution writes a term for each, "
                      f"and takes at most {MAX_OUTPUTS}")
-    return arr, shape, at
+    return arr, written, at
 
 
 def _shape_mismatch(got, want, value, categorical: bool) -> str:
@@ -139,37 +147,39 @@ def _shape_mismatch(got, want, value, categorical: bool) -> str:
     return message
 
 
-def _check(r: Reader, name: str, y: np.ndarray, y_hat: np.ndarray, at_y: At | None, at_hat: At,
+def _check(r: Reader, name: str, y: Matrix, y_hat: Matrix, at_y: At | None, at_hat: At,
            where_named: Path_) -> None:
     """Each loss against the targets and predictions, pointing at the first value it cannot take."""
     targets = LOSSES[name].targets
-    if name in CATEGORICAL and y_hat.shape[1] < 2:
+    if name in CATEGORICAL and shape(y_hat)[1] < 2:
         raise r.fail(at_hat(0), f"{name} needs a probability per class, at least 2 columns, got 1: "
                      "for two classes with one output use bce")
     if targets == "pm1":
         if at_y is None:
             raise r.fail(where_named, "hinge needs targets -1 or +1, but y holds class indices for sparse_cce: "
                          "ask hinge in a question of its own")
-        for e, o in np.argwhere(~np.isin(y, (-1.0, 1.0))).tolist():
-            raise r.fail(at_y(e, o), f"hinge needs targets -1 or +1, got {y[e, o]:g}: write 0/1 labels as -1/+1")
-    if targets == "unit" and at_y is not None:
-        for e, o in np.argwhere((y < 0) | (y > 1)).tolist():
-            raise r.fail(at_y(e, o), f"bce needs targets between 0 and 1, got {y[e, o]:g}: "
-                         "use 0/1 class labels (or probabilities)")
-    if targets == "unit":
-        for e, o in np.argwhere((y_hat <= 0) | (y_hat >= 1)).tolist():
-            raise r.fail(at_hat(e, o), f"bce takes log(y_hat) and log(1 - y_hat), so each prediction must be "
-                         f"strictly between 0 and 1 (a sigmoid output), got {y_hat[e, o]:g}")
+        if bad := entries(y, lambda v: v not in (-1.0, 1.0)):
+            e, o, v = bad
+            raise r.fail(at_y(e, o), f"hinge needs targets -1 or +1, got {v:g}: write 0/1 labels as -1/+1")
+    if targets == "unit" and at_y is not None and (bad := entries(y, lambda v: v < 0 or v > 1)):
+        e, o, v = bad
+        raise r.fail(at_y(e, o), f"bce needs targets between 0 and 1, got {v:g}: "
+                     "use 0/1 class labels (or probabilities)")
+    if targets == "unit" and (bad := entries(y_hat, lambda v: v <= 0 or v >= 1)):
+        e, o, v = bad
+        raise r.fail(at_hat(e, o), f"bce takes log(y_hat) and log(1 - y_hat), so each prediction must be "
+                     f"strictly between 0 and 1 (a sigmoid output), got {v:g}")
     if targets == "onehot" and at_y is not None:
         for e, row in enumerate(y):
-            if (row < 0).any() or not np.isclose(row.sum(), 1.0):
+            if any(v < 0 for v in row) or not sums_to_one(row):
                 raise r.fail(at_y(e), f"cce needs each row of targets to be one-hot (or to sum to 1), but this "
-                             f"one sums to {row.sum():g}; for class indices use sparse_cce")
+                             f"one sums to {sum(row):g}; for class indices use sparse_cce")
     if name in CATEGORICAL:
-        for e, o in np.argwhere((y_hat <= 0) | (y_hat > 1)).tolist():
+        if bad := entries(y_hat, lambda v: v <= 0 or v > 1):
+            e, o, v = bad
             raise r.fail(at_hat(e, o), f"{name} takes log(y_hat), so each predicted probability must be above 0 "
-                         f"and at most 1, got {y_hat[e, o]:g}")
+                         f"and at most 1, got {v:g}")
         for e, row in enumerate(y_hat):
-            if abs(row.sum() - 1.0) > PROBABILITY_SLACK:
+            if abs(sum(row) - 1.0) > PROBABILITY_SLACK:
                 raise r.fail(at_hat(e), f"{name} needs each row of y_hat to be probabilities summing to 1 "
-                             f"(a softmax output), but this one sums to {row.sum():g}")
+                             f"(a softmax output), but this one sums to {sum(row):g}")

@@ -13,12 +13,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from ..model import arrays
+from ..problem import Matrix, Reader, Vector, describe, shape
 
 from ..fieldtypes import MATRIX, NUMBER, VECTOR, any_of, choice, const, integer, list_of, positive
-from ..problem import Reader, describe
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RULES = ("trick", "hinge")
 RULE_ALIASES = {"perceptron_trick": "trick", "perceptron": "trick", "perceptron_loss": "hinge",
@@ -48,11 +51,14 @@ class Perceptron:
 
     @property
     def n(self) -> int:
-        return self.points.shape[0]
+        return len(self.points)
 
     @property
     def d(self) -> int:
-        return self.points.shape[1]
+        return len(self.points[0])
+
+    def for_solving(self) -> "Perceptron":
+        return arrays(self, "points", "labels", "w")
 
 
 def read(r: Reader, node: dict, path, question) -> Perceptron:
@@ -64,12 +70,12 @@ def read(r: Reader, node: dict, path, question) -> Perceptron:
             raise r.fail(path, f"{needed}: missing; {hint}")
     rule = r.choice(node.get("rule", "trick"), path + ("rule",), RULES, aliases=RULE_ALIASES)
     points, flat = _points(r, node["points"], path + ("points",))
-    n, d = points.shape
+    n, d = shape(points)
     labels, classes = _labels(r, node["labels"], path + ("labels",), n, rule, flat)
     if "w" in node:
         w = _weights(r, node["w"], path + ("w",), d)
     else:
-        w = np.zeros(d)
+        w = (0.0,) * d
     b = r.number(node["b"], path + ("b",)) if "b" in node else 0.0
     eta = r.number(node["learning_rate"], path + ("learning_rate",), positive=True,
                    hint="a step size such as 0.1; the rule already moves the line towards the point")
@@ -78,13 +84,13 @@ def read(r: Reader, node: dict, path, question) -> Perceptron:
     return Perceptron(points, labels, classes, w, b, eta, epochs, rule, order, "w" in node)
 
 
-def _points(r: Reader, value: Any, path) -> tuple[np.ndarray, bool]:
+def _points(r: Reader, value: Any, path) -> tuple[Matrix, bool]:
     """The points, and whether they were written as a flat list (one 1-D point per number)."""
     if not isinstance(value, list) or not value:
         raise r.fail(path, f"expected a list of points, one row each ([[1, 2], [2, 0.5]]), got {describe(value)}")
     flat = not any(isinstance(v, list) for v in value)
     points = r.matrix(value, path, flat_is_row=False)
-    n, d = points.shape
+    n, d = shape(points)
     if n > MAX_POINTS:
         raise r.fail(path, f"{n} points; a worked solution shows every visit of every point as a row, "
                      f"so it takes at most {MAX_POINTS}")
@@ -94,7 +100,7 @@ def _points(r: Reader, value: Any, path) -> tuple[np.ndarray, bool]:
     return points, flat
 
 
-def _labels(r: Reader, value: Any, path, n: int, rule: str, flat_points: bool) -> tuple[np.ndarray, tuple]:
+def _labels(r: Reader, value: Any, path, n: int, rule: str, flat_points: bool) -> tuple[tuple[int, ...], tuple]:
     if not isinstance(value, list) or not value:
         raise r.fail(path, f"expected a list of labels, one per point, got {describe(value)}")
     items = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in value]
@@ -123,16 +129,16 @@ def _labels(r: Reader, value: Any, path, n: int, rule: str, flat_points: bool) -
         first.setdefault(label, i)
         labels.append(label)
     classes = (-1, 1) if -1 in first or rule == "hinge" else (0, 1)
-    return np.array(labels, dtype=int), classes
+    return tuple(labels), classes
 
 
-def _weights(r: Reader, value: Any, path, d: int) -> np.ndarray:
+def _weights(r: Reader, value: Any, path, d: int) -> Vector:
     if isinstance(value, list) and any(isinstance(v, list) for v in value):
         raise r.fail(path, f"expected {d} numbers (one weight per coordinate of a point), got a list of rows")
     w = r.vector(value, path)
-    if w.size != d:
+    if len(w) != d:
         raise r.fail(path, f"expected {d} number{'s' if d > 1 else ''} (one weight per coordinate of a point), "
-                     f"got {w.size}")
+                     f"got {len(w)}")
     return w
 
 

@@ -9,9 +9,15 @@ from pathlib import Path
 from ..errors import LatexError
 
 ENGINES = ("pdflatex", "xelatex", "lualatex")
-INSTALL_HINT = ("no LaTeX engine found (looked for pdflatex, xelatex, lualatex on PATH). Install one: "
-                "Debian/Ubuntu: sudo apt-get install texlive-latex-base texlive-latex-recommended; "
-                "Fedora: sudo dnf install texlive-scheme-basic; macOS: brew install --cask mactex-no-gui; "
+# Every package the documents load: LaTeX and its recommended packages (geometry, fancyhdr,
+# longtable, amsmath), the fonts of T1 encoding, and TikZ/pgfplots (texlive-pictures on Debian).
+DEBIAN_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "texlive-fonts-recommended",
+                   "texlive-pictures")
+FEDORA_PACKAGES = ("texlive-scheme-basic", "texlive-collection-latexrecommended",
+                   "texlive-collection-fontsrecommended", "texlive-pgf", "texlive-pgfplots")
+INSTALL_HINT = ("no LaTeX engine found (looked for pdflatex, xelatex, lualatex on PATH). Install one with the "
+                f"packages the documents use: Debian/Ubuntu: sudo apt-get install {' '.join(DEBIAN_PACKAGES)}; "
+                f"Fedora: sudo dnf install {' '.join(FEDORA_PACKAGES)}; macOS: brew install --cask mactex-no-gui; "
                 "Windows: install MiKTeX. Or write the LaTeX with --format latex and compile it elsewhere.")
 
 
