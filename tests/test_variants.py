@@ -193,3 +193,30 @@ def test_command_line(tmp_path):
                           "-o", str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "has no randomize: section" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_an_error_in_a_worker_reads_as_with_one_worker(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.network.layers[0].weights: {choices: [40, 50]}\n")
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(ProblemError) as caught:
+            write_variants(path, 2, 0, tmp_path / f"out{workers}", "json", Settings(), combined=False,
+                           workers=workers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"{path}:12:1: randomize: no good variant 1 in 200 draws")
+
+
+def test_an_error_in_a_worker_on_the_command_line(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.network.layers[0].weights: {choices: [40, 50]}\n")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from solver.variants import write_variants; "
+                           "from solver.settings import Settings; from solver.errors import SolveError\n"
+                           "try:\n  write_variants(__import__('pathlib').Path(sys.argv[1]), 2, 0, "
+                           "__import__('pathlib').Path(sys.argv[2]), 'json', Settings(), combined=False, workers=2)\n"
+                           "except SolveError as exc:\n  print(exc, file=sys.stderr); sys.exit(2)",
+                           str(path), str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "BrokenProcessPool" not in proc.stderr
+    assert "no good variant 1 in 200 draws" in proc.stderr
