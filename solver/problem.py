@@ -55,6 +55,14 @@ def one_of(choices) -> str:
     return ", ".join(choices)
 
 
+# The numbers a worked solution carries faithfully in float arithmetic: at most 1e6 in size,
+# and 0 or at least 1e-9 (the solution takes a result within 1e-9 of 0 as 0 where a kink
+# decides, as relu, abs or the perceptron's line do: a smaller given number would be 0 in some
+# places and not in others; subnormals such as 1e-320 lose their digits outright).
+LARGEST, SMALLEST = 1e6, 1e-9
+USABLE = "a number is 0 or from 1e-9 to 1e6 in size"
+
+
 class Reader:
     """Typed access to the data of a `Source` at a path, with errors that point there."""
 
@@ -87,8 +95,11 @@ class Reader:
             raise self.fail(path, f"must be positive, got {value}{hint}")
         if nonnegative and value < 0:
             raise self.fail(path, f"must not be negative, got {value}{hint}")
-        if abs(value) > 1e6:
+        if abs(value) > LARGEST:
             raise self.fail(path, f"{value} is too large for a worked solution (at most 1e6 in size)")
+        if 0 < abs(value) < SMALLEST:
+            raise self.fail(path, f"{value} is too small to carry faithfully ({USABLE}): the solution takes "
+                            f"what is within {SMALLEST:g} of 0 as 0 at a kink; write 0 if you mean 0")
         return float(value)
 
     def integer(self, value: Any, path: Path_, lo: int, hi: int) -> int:
