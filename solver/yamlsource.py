@@ -30,6 +30,19 @@ Path_ = tuple  # a path into the data: keys and list indices
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A value of an answer sheet that is no number: .nan, .inf, 1e999, a date. A problem file
+    refuses it; a sheet keeps it in place so that the checker reports it at its line and
+    marks the rest (see `load_bytes(..., lenient=True)`)."""
+
+    text: str
+    why: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Source:
     """The data of one file and the line/column of each value in it (1-based)."""
 
@@ -78,7 +91,9 @@ def read_file(path: str | Path, what: str = "a problem file", missing_hint: str 
         raise ProblemError(name, 1, 1, "", f"cannot be read ({exc.strerror})") from None
 
 
-def load_bytes(raw: bytes, name: str) -> Source:
+def load_bytes(raw: bytes, name: str, lenient: bool = False) -> Source:
+    """`lenient` (answer sheets): a value that is no number (NaN, infinity, a date) becomes an
+    `Unreadable` in place instead of refusing the file."""
     if len(raw) > MAX_BYTES:
         raise ProblemError(name, 1, 1, "", f"is {len(raw):,} bytes; a problem file is at most {MAX_BYTES:,}")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -103,7 +118,7 @@ def load_bytes(raw: bytes, name: str) -> Source:
         raise ProblemError(name, 1, 1, "", f"YAML syntax: {exc}") from None
     if root is None or root.tag == _STD + "null":  # no document, or only `---`, `~` or `null`
         raise ProblemError(name, 1, 1, "", "is empty: a problem file needs at least a network and data")
-    builder = _Builder(name)
+    builder = _Builder(name, lenient)
     data = builder.build(root, (), 0)
     return Source(name, data, builder.marks, frozenset(builder.quoted))
 
@@ -124,8 +139,8 @@ def _syntax_error(name: str, exc: yaml.MarkedYAMLError) -> ProblemError:
 
 
 class _Builder:
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, name: str, lenient: bool = False):
+        self.name, self.lenient = name, lenient
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.quoted: set[Path_] = set()
         self.count = 0
@@ -143,6 +158,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, path, f"nested more than {MAX_DEPTH} deep (a recursive alias?)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if self.lenient and node.tag == _STD + "timestamp":
+            return Unreadable(node.value, f"{node.value} is a date (YAML reads it so), not a number")
         if node.tag not in _ALLOWED_TAGS:
             raise self.fail(node, path, f"YAML tag {node.tag!r} is not allowed: problem files are "
                             "plain data (numbers, strings, lists, mappings)")
@@ -194,13 +211,20 @@ class _Builder:
                 return text
         if tag == _STD + "float" or (tag == _STD + "str" and _PLAIN_NUMBER.match(text)):
             lowered = text.lower()
-            if "nan" in lowered or "inf" in lowered:
-                raise self.fail(node, path, f"{text} is not a finite number: give a real value")
+            why = None
             try:
                 value = float(text.replace("_", ""))
             except ValueError:
-                return text
-            if not math.isfinite(value):
-                raise self.fail(node, path, f"{text} overflows: give a value of sensible size")
-            return value
+                if "nan" not in lowered and "inf" not in lowered:
+                    return text
+                value = math.nan
+            if "nan" in lowered or "inf" in lowered:
+                why = f"{text} is not a finite number: give a real value"
+            elif not math.isfinite(value):
+                why = f"{text} overflows: give a value of sensible size"
+            if why is None:
+                return value
+            if self.lenient:
+                return Unreadable(text, why)
+            raise self.fail(node, path, why)
         return text

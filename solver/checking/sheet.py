@@ -19,7 +19,7 @@ from ..errors import ProblemError
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
-from ..yamlsource import Path_, Source, dotted, load_bytes, read_file
+from ..yamlsource import Path_, Source, Unreadable, dotted, load_bytes, read_file
 
 ALIAS = "yhat"
 
@@ -54,7 +54,7 @@ def load_sheet(path: str | Path) -> Source:
     if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ProblemError(name, 1, 1, "", "is empty: fill in the sheet that --format answers writes "
                            "(q1: {z1: [0.32, 0.04, 0.24], ...})")
-    return load_bytes(raw, name)
+    return load_bytes(raw, name, lenient=True)    # NaN, infinities, dates: reported at their place
 
 
 def from_data(data: Any) -> Source:
@@ -221,6 +221,10 @@ def _is_number(v: Any) -> bool:
 
 
 def _not_a_number(v: Any, quoted: bool) -> str:
+    if isinstance(v, Unreadable):
+        return v.why
+    if isinstance(v, float):
+        return f"{v} is not a finite number: give a real value"
     if isinstance(v, str) and quoted:
         try:
             float(v)
