@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -125,12 +126,20 @@ class Reader:
         return value
 
     def text(self, value: Any, path: Path_, limit: int = 200) -> str:
+        """One line of text: any script, but no control characters (tab aside), no line breaks
+        inside it, and no bidirectional controls (they reorder what is shown around them)."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
             raise self.fail(path, f"expected text, got {describe(value)}")
         if len(value) > limit:
             raise self.fail(path, f"is {len(value)} characters long; keep it under {limit}")
+        for i, c in enumerate(value):
+            what, fix = _unusable(c, inside=bool(value[i:].strip()) and bool(value[:i].strip()))
+            if what:
+                name = unicodedata.name(c, "")
+                raise self.fail(path, f"character {i + 1} is {what} (U+{ord(c):04X}{' ' + name if name else ''}): "
+                                f"{fix}")
         return value
 
     def vector(self, value: Any, path: Path_) -> np.ndarray:
@@ -159,6 +168,22 @@ class Reader:
                 raise self.fail(path + (i,), f"row {i + 1} has {_count(len(row), 'number')} but row 1 has "
                                 f"{width}: every row needs the same length")
         return np.array(rows)
+
+
+# Bidirectional embeddings, overrides, isolates and marks: they reorder the text shown around them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _unusable(c: str, inside: bool) -> tuple[str, str]:
+    """What a character is that cannot stand in a line of text, and the fix ('' when it can
+    stand there); a line break may end the text (a YAML block scalar ends with one)."""
+    if c in BIDI_CONTROLS:
+        return "a bidirectional control, which reorders the text shown around it", "remove it"
+    if c in "\n\r\u2028\u2029\x85":
+        return ("a line break", "keep the text on one line") if inside else ("", "")
+    if c != "\t" and unicodedata.category(c) == "Cc":
+        return "a control character", "remove it (in double quotes, \\e or \\x.. writes one)"
+    return "", ""
 
 
 def describe(value: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..answersheet import answer_steps, describe, output_key, shape_words
-from ..errors import ProblemError
+from ..errors import ProblemError, visible
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
@@ -34,8 +34,9 @@ class SheetProblem:
     col: int = 1
 
     def __str__(self) -> str:
+        """With a student's control characters (an escape sequence in a key) shown as escapes."""
         where = f"{self.file}:{self.line}:{self.col}: " if self.file else ""
-        return f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}"
+        return visible(f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}")
 
 
 @dataclass(frozen=True)
