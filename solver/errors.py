@@ -9,12 +9,28 @@ from __future__ import annotations
 import unicodedata
 
 
+# Bidirectional embeddings, overrides, isolates and marks: they reorder the text shown around them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
 def visible(text: str, keep: str = "") -> str:
     """`text` with every character a terminal would act on or hide (controls such as ESC,
     bidirectional overrides and marks, line separators) written as its escape, as repr
     writes it; characters in `keep` (e.g. a newline) stay as they are."""
     return "".join(c if c in keep or c.isprintable() or unicodedata.category(c) == "Zs"
-                   else c.encode("unicode_escape").decode("ascii") for c in str(text))
+                   else _escape(c) for c in str(text))
+
+
+def shown_safely(text: str) -> str:
+    """`text` with only what acts on a terminal or reorders text written as escapes (controls
+    other than tab and newline, bidirectional controls, line separators): invisible joiners
+    and the like, which emoji and many scripts need, stay."""
+    return "".join(_escape(c) if c in BIDI_CONTROLS or c in "\u2028\u2029"
+                   or (unicodedata.category(c) == "Cc" and c not in "\n\t") else c for c in str(text))
+
+
+def _escape(c: str) -> str:
+    return c.encode("unicode_escape").decode("ascii")
 
 
 class SolveError(Exception):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .errors import ProblemError
+from .errors import BIDI_CONTROLS, ProblemError
 from .losses import LOSSES, REDUCTIONS
 from .model import Data, Display, Layer, Marking, Network, Problem, Question
 from .yamlsource import Path_, Source, dotted
@@ -168,10 +168,6 @@ class Reader:
                 raise self.fail(path + (i,), f"row {i + 1} has {_count(len(row), 'number')} but row 1 has "
                                 f"{width}: every row needs the same length")
         return np.array(rows)
-
-
-# Bidirectional embeddings, overrides, isolates and marks: they reorder the text shown around them.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def _unusable(c: str, inside: bool) -> tuple[str, str]:

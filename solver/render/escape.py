@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..errors import visible
+from ..errors import shown_safely, visible
 
 LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -133,7 +133,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$|&#~])")
 def markdown_escape(text) -> str:
     """Plain text for Markdown (and the HTML it becomes): markup characters escaped, control
     and bidirectional characters written as visible escapes."""
-    return _MD_SPECIAL.sub(r"\\\1", visible(str(text), keep="\n\t"))
+    return _MD_SPECIAL.sub(r"\\\1", shown_safely(str(text)))
 
 
 def markdown_code(text) -> str:
