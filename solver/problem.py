@@ -61,7 +61,8 @@ def one_of(choices) -> str:
 # decides, as relu, abs or the perceptron's line do: a smaller given number would be 0 in some
 # places and not in others; subnormals such as 1e-320 lose their digits outright).
 LARGEST, SMALLEST = 1e6, 1e-9
-USABLE = "a number is 0 or from 1e-9 to 1e6 in size"
+SMALLEST_TEXT = "1e-9"
+USABLE = f"a number is 0 or from {SMALLEST_TEXT} to 1e6 in size"
 
 
 class Reader:
@@ -100,7 +101,7 @@ class Reader:
             raise self.fail(path, f"{value} is too large for a worked solution (at most 1e6 in size)")
         if 0 < abs(value) < SMALLEST:
             raise self.fail(path, f"{value} is too small to carry faithfully ({USABLE}): the solution takes "
-                            f"what is within {SMALLEST:g} of 0 as 0 at a kink; write 0 if you mean 0")
+                            f"what is within {SMALLEST_TEXT} of 0 as 0 at a kink; write 0 if you mean 0")
         return float(value)
 
     def integer(self, value: Any, path: Path_, lo: int, hi: int) -> int:

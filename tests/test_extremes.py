@@ -114,9 +114,9 @@ def test_a_number_too_small_to_carry_is_refused_with_the_range(tmp_path, value):
 
 
 @pytest.mark.parametrize("y, y_hat, losses, message", [
-    ("1", "0.9999999999999999", "[mae]", "within 1e-09 of the kink of mae (y_hat = y)"),
-    ("1", "1.0000000000001", "[mae]", "within 1e-09 of the kink of mae (y_hat = y)"),
-    ("-1", "-0.9999999999999", "[hinge]", "within 1e-09 of the kink of hinge (y * y_hat = 1)"),
+    ("1", "0.9999999999999999", "[mae]", "within 1e-9 of the kink of mae (y_hat = y)"),
+    ("1", "1.0000000000001", "[mae]", "within 1e-9 of the kink of mae (y_hat = y)"),
+    ("-1", "-0.9999999999999", "[hinge]", "within 1e-9 of the kink of hinge (y * y_hat = 1)"),
     ("1", "0.9999999999999999", "[bce]", "closer to 1 than float arithmetic carries"),
 ])
 def test_a_value_float_arithmetic_cannot_place_is_refused(tmp_path, y, y_hat, losses, message):

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..losses import LOSSES, REDUCTIONS
-from ..problem import LOSS_ALIASES, MAX_EXAMPLES, SMALLEST, Reader, class_labels, describe
+from ..problem import LOSS_ALIASES, MAX_EXAMPLES, SMALLEST, SMALLEST_TEXT, Reader, class_labels, describe
 from ..yamlsource import Path_
 
 KEYS: tuple[str, ...] = ("y", "y_hat", "losses", "reduction", "huber_delta")
@@ -159,15 +159,16 @@ def _check(r: Reader, name: str, y: np.ndarray, y_hat: np.ndarray, at_y: At | No
             raise r.fail(at_hat(e, o), f"bce takes log(y_hat) and log(1 - y_hat), so each prediction must be "
                          f"strictly between 0 and 1 (a sigmoid output), got {y_hat[e, o]:g}")
         for e, o in np.argwhere(1 - y_hat < SMALLEST).tolist():
-            raise r.fail(at_hat(e, o), f"{y_hat[e, o]!r} is closer to 1 than float arithmetic carries "
-                         f"log(1 - y_hat) faithfully: bce takes predictions from {SMALLEST:g} to 1 - {SMALLEST:g}")
+            raise r.fail(at_hat(e, o), f"{float(y_hat[e, o])!r} is closer to 1 than float arithmetic carries "
+                         f"log(1 - y_hat) faithfully: bce takes predictions from {SMALLEST_TEXT} "
+                         f"to 1 - {SMALLEST_TEXT}")
     kink = {"mae": (y_hat - y, "y_hat = y"), "hinge": (1 - y * y_hat, "y * y_hat = 1")}.get(name)
     if kink is not None:
         gap, where = kink
         for e, o in np.argwhere((gap != 0) & (np.abs(gap) < SMALLEST)).tolist():
-            raise r.fail(at_hat(e, o), f"{y_hat[e, o]!r} is within {SMALLEST:g} of the kink of {name} ({where}), "
-                         f"where its derivative jumps: float arithmetic cannot tell which side it is on; give "
-                         f"a value at the kink or at least {SMALLEST:g} from it")
+            raise r.fail(at_hat(e, o), f"{float(y_hat[e, o])!r} is within {SMALLEST_TEXT} of the kink of "
+                         f"{name} ({where}), where its derivative jumps: float arithmetic cannot tell which side "
+                         f"it is on; give a value at the kink or at least {SMALLEST_TEXT} from it")
     if targets == "onehot" and at_y is not None:
         for e, row in enumerate(y):
             if (row < 0).any() or not np.isclose(row.sum(), 1.0):

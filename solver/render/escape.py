@@ -53,9 +53,10 @@ _GREEK_CAPITAL = ("A B Gamma Delta E Z H Theta I K Lambda M N Xi O Pi P - Sigma 
                   "Omega").split()                                                    # U+0391 ... U+03A9
 MATH = {
     **{chr(0x03B1 + i): "o" if n == "o" else "\\" + n for i, n in enumerate(_GREEK_SMALL)},
-    **{chr(0x0391 + i): ("\\" + n if len(n) > 1 else rf"\mathrm{{{n}}}") for i, n in enumerate(_GREEK_CAPITAL)
-       if n != "-"},
-    "ϑ": r"\vartheta", "ϕ": r"\phi", "ϖ": r"\varpi", "ϱ": r"\varrho", "ϵ": r"\epsilon", "ϰ": r"\varkappa",
+    **{chr(0x0391 + i): ("\\" + n if len(n) > 1 else rf"\mathrm{{{n}}}")
+       for i, n in enumerate(_GREEK_CAPITAL) if n != "-"},
+    "ϑ": r"\vartheta", "ϕ": r"\phi", "ϖ": r"\varpi", "ϱ": r"\varrho", "ϵ": r"\epsilon",
+    "ϰ": r"\varkappa",
     "∂": r"\partial", "∇": r"\nabla", "∑": r"\sum", "∏": r"\prod", "∫": r"\int", "√": r"\surd",
     "∞": r"\infty", "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "≡": r"\equiv",
     "∝": r"\propto", "∼": r"\sim", "≪": r"\ll", "≫": r"\gg", "−": "-", "∓": r"\mp", "⋅": r"\cdot",
