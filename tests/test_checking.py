@@ -357,6 +357,13 @@ def test_numpy_values_from_a_notebook(exam):
     assert "| 3 | `z1` | correct |" in report._repr_markdown_()
 
 
+def test_nan_from_a_notebook_is_reported_and_the_rest_marked(exam):
+    report = check(exam, {"q1": {"z1": [0.32, 0.04, 0.24], "a2": float("nan"), "z2": [np.inf]}})
+    assert [str(p) for p in report.problems] == ["q1.a2: nan is not a finite number: give a real value",
+                                                 "q1.z2[0]: inf is not a finite number: give a real value"]
+    assert report.verdicts("q1")["z1"] == "correct" and report.verdicts("q1")["a2"] == "missing"
+
+
 # ------------------------------------------------------------------ bad answer sheets
 
 # file -> the problems the report lists (exact); None: the file is refused (exit 2) with that message
