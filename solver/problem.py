@@ -135,8 +135,9 @@ class Reader:
             raise self.fail(path, f"expected text, got {describe(value)}")
         if len(value) > limit:
             raise self.fail(path, f"is {len(value)} characters long; keep it under {limit}")
+        start, end = len(value) - len(value.lstrip()), len(value.rstrip())
         for i, c in enumerate(value):
-            what, fix = _unusable(c, inside=bool(value[i:].strip()) and bool(value[:i].strip()))
+            what, fix = _unusable(c, inside=start <= i < end)
             if what:
                 name = unicodedata.name(c, "")
                 raise self.fail(path, f"character {i + 1} is {what} (U+{ord(c):04X}{' ' + name if name else ''}): "
@@ -173,11 +174,11 @@ class Reader:
 
 def _unusable(c: str, inside: bool) -> tuple[str, str]:
     """What a character is that cannot stand in a line of text, and the fix ('' when it can
-    stand there); a line break may end the text (a YAML block scalar ends with one)."""
+    stand there); a newline may end the text (a YAML block scalar ends with one)."""
     if c in BIDI_CONTROLS:
         return "a bidirectional control, which reorders the text shown around it", "remove it"
     if c in "\n\r\u2028\u2029\x85":
-        return ("a line break", "keep the text on one line") if inside else ("", "")
+        return ("", "") if c == "\n" and not inside else ("a line break", "keep the text on one line")
     if c != "\t" and unicodedata.category(c) == "Cc":
         return "a control character", "remove it (in double quotes, \\e or \\x.. writes one)"
     return "", ""
