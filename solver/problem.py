@@ -142,7 +142,7 @@ class Reader:
                 name = unicodedata.name(c, "")
                 raise self.fail(path, f"character {i + 1} is {what} (U+{ord(c):04X}{' ' + name if name else ''}): "
                                 f"{fix}")
-        return value
+        return value.rstrip("\n")      # a block scalar's final line breaks are not part of the text
 
     def vector(self, value: Any, path: Path_) -> np.ndarray:
         if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from solver.cli import main
+from solver.errors import BIDI_CONTROLS, visible
 from solver.render.escape import PDFLATEX_TEXT, latex_escape, markdown_code, markdown_escape, unsupported
 
 from conftest import ROOT, latex_engine_or_skip
@@ -227,10 +231,12 @@ def test_control_and_bidi_characters_are_refused_at_their_line(tmp_path, char, w
 def test_a_block_scalar_title_may_end_with_its_line_break(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(FILE.format(title=quoted("x"), qid="q1", name="iq").replace('title: "x"\nquestions',
-                                                                              "title: |\n  Block title\nquestions"))
+                                                                              "title: |+\n  Block title\n\n\nquestions"))
     result = run(path, "--format", "markdown", "-o", "-")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("# Block title")
+    assert result.output.startswith("# Block title\n")
+    latex = run(path, "--format", "latex", "-o", "-").output
+    assert r"{\Large\bfseries Block title}" in latex
 
 
 # ---------------------------------------------------------------- the terminal report
@@ -256,3 +262,21 @@ def test_escape_sequences_in_a_sheet_are_shown_not_run(tmp_path, fmt):
         assert f"{sheet}:2:3: q1.\\x1b[31mz1: q1 has no answer key '\\x1b[31mz1'" in result.output
         assert "got the text '\\x1b[2J\\u202eboo'" in result.output
         assert "   3  z1      correct" in result.output          # the rest of the sheet is marked
+
+
+# ---------------------------------------------------------------- any text at all
+
+@given(st.text(max_size=40))
+def test_latex_escape_leaves_only_what_pdflatex_sets(text):
+    out = latex_escape(text)
+    assert all((c.isascii() and (c.isprintable() or c in "\n\t")) or c in PDFLATEX_TEXT for c in out)
+    assert out.count("{") - out.count(r"\{") == out.count("}") - out.count(r"\}")     # braces balance
+
+
+@given(st.text(max_size=40))
+def test_markdown_and_terminal_never_carry_controls(text):
+    for out in (markdown_escape(text), visible(text)):
+        assert not any(c in BIDI_CONTROLS or c in "\u2028\u2029" or
+                       (unicodedata.category(c) == "Cc" and c not in "\n\t") for c in out)
+    assert "\n" not in visible(text)
+
