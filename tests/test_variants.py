@@ -209,14 +209,11 @@ def test_an_error_in_a_worker_reads_as_with_one_worker(tmp_path):
 
 
 def test_an_error_in_a_worker_on_the_command_line(tmp_path):
+    """With a worker per core (two here, unless the machine has one), the message and exit 2."""
     path = tmp_path / "p.yaml"
     path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.network.layers[0].weights: {choices: [40, 50]}\n")
-    proc = subprocess.run([sys.executable, "-c", "import sys; from solver.variants import write_variants; "
-                           "from solver.settings import Settings; from solver.errors import SolveError\n"
-                           "try:\n  write_variants(__import__('pathlib').Path(sys.argv[1]), 2, 0, "
-                           "__import__('pathlib').Path(sys.argv[2]), 'json', Settings(), combined=False, workers=2)\n"
-                           "except SolveError as exc:\n  print(exc, file=sys.stderr); sys.exit(2)",
-                           str(path), str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "solver", str(path), "--variants", "2", "--format", "json",
+                           "-o", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "BrokenProcessPool" not in proc.stderr
-    assert "no good variant 1 in 200 draws" in proc.stderr
+    assert proc.stderr.startswith(f"{path}:12:1: randomize: no good variant 1 in 200 draws")
