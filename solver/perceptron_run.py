@@ -28,9 +28,12 @@ import numpy as np
 
 from .rounding import round_half_up
 
-# A float score this close to 0 (relative to the size of its terms) is a rounding residue of 0.
-SCORE_TOLERANCE = 1e-9
-TOLERANCE_DIVISOR = 10 ** 9     # 1 / SCORE_TOLERANCE, for the exact run's whole numbers
+# A score (or a sum of a weight and its update) this close to 0, relative to the size of its
+# terms, is 0: in the float run, a rounding residue of 0; the exact run follows the same rule.
+# A power of two rather than 1e-9: numbers as people write them (1e-9 beside 0.5 and 0.5) never
+# land on it, where float error could put the float run on one side and the exact on the other.
+TOLERANCE_DIVISOR = 2 ** 30     # 1 / SCORE_TOLERANCE, for the exact run's whole numbers
+SCORE_TOLERANCE = 1 / TOLERANCE_DIVISOR
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ expression: log(a) + exp(b)
 at: {{a: {v}, b: 1}}
 """,
 }
-VALUES = ["1.0000000001", "1.000001", "1.00000001", "1e-320", "5e-324", "-5e-324", "1e-300", "1e-30", "1e-13", "1e-12", "1.0e-9", "0", "1",
+VALUES = ["1e-9", "-1e-9", "0.3", "1.0000000001", "1.000001", "1.00000001", "1e-320", "5e-324", "-5e-324", "1e-300", "1e-30", "1e-13", "1e-12", "1.0e-9", "0", "1",
           "0.9999999999999999", "1e6", "-1e6", "999999", "50", "-50", "1000", "2.2250738585072014e-308"]
 
 
@@ -129,3 +129,22 @@ def test_a_value_float_arithmetic_cannot_place_is_refused(tmp_path, y, y_hat, lo
     result = CliRunner().invoke(main, [str(path), "--format", "json", "-o", "-"])
     assert result.exit_code == 2
     assert f"{path}:3:9: y_hat[0]: " in result.output and message in result.output
+
+
+# files a random search over these values found exiting 3, kept as they were found
+FOUND = {
+    "perceptron-bias-at-the-tolerance": "kind: perceptron\npoints: [[1e-8, 1], [1, 3], [-1, -1]]\n"
+                                        "labels: [1, 0, 0]\nw: [0.3, 0.5]\nb: -1e-9\nlearning_rate: 0.5\nepochs: 3\n",
+    "train-a-product-below-the-tolerance": "kind: train\nnetwork: {inputs: 1, layers: [{units: 1, activation: sigmoid, "
+                                           "weights: [[-1e-9]], biases: [0]}]}\ndata: {x: [[1], [0.3]], y: [1, 0]}\n"
+                                           "loss: bce\nlearning_rate: 0.5\nepochs: 3\nbatch: full\n",
+    "graph-cancelling": "kind: graph\nexpression: log(a - b)\nat: {a: 1.0000000001, b: 1}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_files_once_found_exiting_3(tmp_path, name):
+    path = tmp_path / "p.yaml"
+    path.write_text(FOUND[name])
+    result = CliRunner().invoke(main, [str(path), "--format", "json", "-o", "-"])
+    assert result.exit_code in (0, 2), result.output
