@@ -211,19 +211,16 @@ class _Builder:
                 return text
         if tag == _STD + "float" or (tag == _STD + "str" and _PLAIN_NUMBER.match(text)):
             lowered = text.lower()
-            why = None
-            try:
-                value = float(text.replace("_", ""))
-            except ValueError:
-                if "nan" not in lowered and "inf" not in lowered:
-                    return text
-                value = math.nan
             if "nan" in lowered or "inf" in lowered:
                 why = f"{text} is not a finite number: give a real value"
-            elif not math.isfinite(value):
+            else:
+                try:
+                    value = float(text.replace("_", ""))
+                except ValueError:
+                    return text
+                if math.isfinite(value):
+                    return value
                 why = f"{text} overflows: give a value of sensible size"
-            if why is None:
-                return value
             if self.lenient:
                 return Unreadable(text, why)
             raise self.fail(node, path, why)

@@ -19,7 +19,6 @@ TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
 
 
-
 def note_unsupported(problem) -> None:
     """Say once on stderr which characters of the problem's text (titles, ids, input names) a
     LaTeX document shows as their code ([U+4E2D]) because pdflatex has no glyph for them."""
