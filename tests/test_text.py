@@ -264,6 +264,16 @@ def test_escape_sequences_in_a_sheet_are_shown_not_run(tmp_path, fmt):
         assert "   3  z1      correct" in result.output          # the rest of the sheet is marked
 
 
+@pytest.mark.latex
+def test_a_hostile_sheet_makes_a_pdf_report(tmp_path):
+    latex_engine_or_skip()
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(HOSTILE_SHEET + '  "σ中😀": 2\n', encoding="utf-8")
+    result = run(ROOT / "problems" / "exam1.yaml", "--check", sheet, "--format", "pdf", "-o", tmp_path / "r.pdf")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
 # ---------------------------------------------------------------- any text at all
 
 @given(st.text(max_size=40))
