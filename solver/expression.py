@@ -356,6 +356,9 @@ def _number(t: Token, exact: bool = True) -> sp.Expr | float:
     value = float(t.text)
     if not math.isfinite(value) or abs(value) > 1e6:
         raise ExpressionError(t.col, f"{t.text} is too large for a worked solution (at most 1e6 in size)")
+    if 0 < abs(value) < 1e-9:
+        raise ExpressionError(t.col, f"{t.text} is too small to carry faithfully (a number is 0 or from 1e-9 "
+                              "to 1e6 in size): write 0 if you mean 0")
     if not exact:
         return value
     if re.fullmatch(r"\d+", t.text):

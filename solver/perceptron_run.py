@@ -28,8 +28,12 @@ import numpy as np
 
 from .rounding import round_half_up
 
-# A float score this close to 0 (relative to the size of its terms) is a rounding residue of 0.
-SCORE_TOLERANCE = 1e-9
+# A score (or a sum of a weight and its update) this close to 0, relative to the size of its
+# terms, is 0: in the float run, a rounding residue of 0; the exact run follows the same rule.
+# A power of two rather than 1e-9: numbers as people write them (1e-9 beside 0.5 and 0.5) never
+# land on it, where float error could put the float run on one side and the exact on the other.
+TOLERANCE_DIVISOR = 2 ** 30     # 1 / SCORE_TOLERANCE, for the exact run's whole numbers
+SCORE_TOLERANCE = 1 / TOLERANCE_DIVISOR
 
 
 @dataclass(frozen=True)
@@ -150,8 +154,15 @@ def run_exact(points: Sequence[Sequence[float]], labels: Sequence[int], classes:
         q = (2 * abs(n) + unit) // (2 * unit)
         return q * unit if n >= 0 else -q * unit
 
+    def near_zero(total: int, size: int) -> int:
+        """The float run's convention, kept here too: a sum within SCORE_TOLERANCE of 0, relative
+        to the size of its terms, is 0 (else a value such as 0.9999999999999999 would put a point
+        on one side of the line here and on it there)."""
+        return 0 if abs(total) * TOLERANCE_DIVISOR <= size else total
+
     def score(i: int) -> int:
-        return written(sum(wj * xj for wj, xj in zip(W, X[i])) + B * sx, ss)
+        terms = [wj * xj for wj, xj in zip(W, X[i])] + [B * sx]
+        return written(near_zero(sum(terms), sum(abs(t) for t in terms)), ss)
 
     negative, positive = classes
     visits: list[Visit] = []
@@ -167,8 +178,9 @@ def run_exact(points: Sequence[Sequence[float]], labels: Sequence[int], classes:
             k = 0                       # the update is k eta x: k = y - y_hat (trick), y (hinge)
             if mistake:
                 k = y - y_hat if rule == "trick" else y
-                W = [written(wj + k * per_x * xj, sw) for wj, xj in zip(W, X[i])]
-                B = written(B + k * per_b, sw)
+                W = [written(near_zero(wj + k * per_x * xj, abs(wj) + abs(k * per_x * xj)), sw)
+                     for wj, xj in zip(W, X[i])]
+                B = written(near_zero(B + k * per_b, abs(B) + abs(k * per_b)), sw)
                 updates += 1
             visits.append(Visit(number, t, i, z / ss, y_hat, mistake, float(k * lr),
                                 tuple(wj / sw for wj in W), B / sw))

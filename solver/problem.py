@@ -13,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib
+import unicodedata
 from typing import Any
 
 from .activations import ACTIVATIONS
-from .errors import ProblemError
+from .errors import BIDI_CONTROLS, ProblemError
 from .fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, mapping_of,
                          nonnegative, one_or_list, optional, positive, ref, text)
 from .losses import LOSSES, REDUCTIONS
@@ -89,6 +90,15 @@ def one_of(choices) -> str:
     return ", ".join(choices)
 
 
+# The numbers a worked solution carries faithfully in float arithmetic: at most 1e6 in size,
+# and 0 or at least 1e-9 (the solution takes a result within 1e-9 of 0 as 0 where a kink
+# decides, as relu, abs or the perceptron's line do: a smaller given number would be 0 in some
+# places and not in others; subnormals such as 1e-320 lose their digits outright).
+LARGEST, SMALLEST = 1e6, 1e-9
+SMALLEST_TEXT = "1e-9"
+USABLE = f"a number is 0 or from {SMALLEST_TEXT} to 1e6 in size"
+
+
 class Reader:
     """Typed access to the data of a `Source` at a path, with errors that point there."""
 
@@ -121,8 +131,11 @@ class Reader:
             raise self.fail(path, f"must be positive, got {value}{hint}")
         if nonnegative and value < 0:
             raise self.fail(path, f"must not be negative, got {value}{hint}")
-        if abs(value) > 1e6:
+        if abs(value) > LARGEST:
             raise self.fail(path, f"{value} is too large for a worked solution (at most 1e6 in size)")
+        if 0 < abs(value) < SMALLEST:
+            raise self.fail(path, f"{value} is too small to carry faithfully ({USABLE}): the solution takes "
+                            f"what is within {SMALLEST_TEXT} of 0 as 0 at a kink; write 0 if you mean 0")
         return float(value)
 
     def integer(self, value: Any, path: Path_, lo: int, hi: int) -> int:
@@ -148,13 +161,22 @@ class Reader:
         return value
 
     def text(self, value: Any, path: Path_, limit: int = 200) -> str:
+        """One line of text: any script, but no control characters (tab aside), no line breaks
+        inside it, and no bidirectional controls (they reorder what is shown around them)."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
             raise self.fail(path, f"expected text, got {describe(value)}")
         if len(value) > limit:
             raise self.fail(path, f"is {len(value)} characters long; keep it under {limit}")
-        return value
+        start, end = len(value) - len(value.lstrip()), len(value.rstrip())
+        for i, c in enumerate(value):
+            what, fix = _unusable(c, inside=start <= i < end)
+            if what:
+                name = unicodedata.name(c, "")
+                raise self.fail(path, f"character {i + 1} is {what} (U+{ord(c):04X}{' ' + name if name else ''}): "
+                                f"{fix}")
+        return value.rstrip("\n")      # a block scalar's final line breaks are not part of the text
 
     def vector(self, value: Any, path: Path_) -> Vector:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -182,6 +204,18 @@ class Reader:
                 raise self.fail(path + (i,), f"row {i + 1} has {_count(len(row), 'number')} but row 1 has "
                                 f"{width}: every row needs the same length")
         return tuple(rows)
+
+
+def _unusable(c: str, inside: bool) -> tuple[str, str]:
+    """What a character is that cannot stand in a line of text, and the fix ('' when it can
+    stand there); a newline may end the text (a YAML block scalar ends with one)."""
+    if c in BIDI_CONTROLS:
+        return "a bidirectional control, which reorders the text shown around it", "remove it"
+    if c in "\n\r\u2028\u2029\x85":
+        return ("", "") if c == "\n" and not inside else ("a line break", "keep the text on one line")
+    if c != "\t" and unicodedata.category(c) == "Cc":
+        return "a control character", "remove it (in double quotes, \\e or \\x.. writes one)"
+    return "", ""
 
 
 def describe(value: Any) -> str:

@@ -4,9 +4,14 @@ This is the one place where values are rounded; the `exact` path never calls it.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
+
+
+# Digits enough for any finite float (up to 309 before the point) with 10 decimals after it:
+# the default 28 would fail on a value above 1e18 shown to 10 decimals.
+_WIDE = Context(prec=400)
 
 
 def round_half_up(value, decimals: int):
@@ -15,7 +20,7 @@ def round_half_up(value, decimals: int):
 
     def one(v: float) -> float:
         # repr gives the shortest decimal that is the float, so 0.125 rounds like 0.125 on paper.
-        r = float(Decimal(repr(float(v))).quantize(quantum, rounding=ROUND_HALF_UP))
+        r = float(Decimal(repr(float(v))).quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE))
         return 0.0 if r == 0 else r
 
     if np.isscalar(value) or np.ndim(value) == 0:

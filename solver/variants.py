@@ -29,8 +29,10 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import sys
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +73,9 @@ class Rejected(Exception):
     def __init__(self, reason: str, detail: str):
         super().__init__(f"{REASONS[reason]}: {detail}")
         self.reason, self.detail = reason, detail
+
+    def __reduce__(self):
+        return type(self), (self.reason, self.detail)
 
 
 # ---------------------------------------------------------------- the rules
@@ -363,7 +368,18 @@ def _init_worker(plan_args) -> None:
 
 
 def _work(k: int) -> Variant:
-    return make_variant(_PLAN, k)
+    """Variant k in a worker process. An error is raised in the parent as it was raised here
+    (the project's errors pickle); one that would not survive the trip (its class takes other
+    arguments than it pickles) goes as a RuntimeError carrying its traceback, never as a
+    BrokenProcessPool."""
+    try:
+        return make_variant(_PLAN, k)
+    except BaseException as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise RuntimeError("".join(traceback.format_exception(exc))) from None
+        raise
 
 
 def make_variants(plan_args: tuple, count: int, workers: int | None = None, progress: bool = False) -> list[Variant]:

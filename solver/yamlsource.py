@@ -39,9 +39,24 @@ class FileKind:
     plural: str        # "problem files"
     empty: str         # what to say of a file with nothing in it
     limit: int = MAX_BYTES
+    lenient: bool = False   # a value that is no number (NaN, infinity, a date) becomes an `Unreadable`
+                            # in place instead of refusing the file (answer sheets)
 
 
 PROBLEM_FILE = FileKind("a problem file", "problem files", "a problem file needs at least a network and data")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A value of an answer sheet that is no number: .nan, .inf, 1e999, a date. A problem file
+    refuses it; a sheet keeps it in place so that the checker reports it at its line and
+    marks the rest (see `FileKind.lenient`)."""
+
+    text: str
+    why: str
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -84,7 +99,7 @@ def load_file(path: str | Path) -> Source:
 MAX_SHEET_BYTES = 2_000_000
 ANSWER_SHEET = FileKind("an answer sheet", "answer sheets",
                         "fill in the sheet that --format answers writes (q1: {z1: [0.32, 0.04, 0.24], ...})",
-                        MAX_SHEET_BYTES)
+                        MAX_SHEET_BYTES, lenient=True)
 
 
 def load_sheet(path: str | Path) -> Source:
@@ -122,7 +137,8 @@ def _too_large(name: str, kind: FileKind, size: int | None) -> ProblemError:
 
 
 def load_bytes(raw: bytes, name: str, kind: FileKind = PROBLEM_FILE) -> Source:
-    """The Source of a file's bytes; `kind` sets the size limit and the words of the messages."""
+    """The Source of a file's bytes; `kind` sets the size limit, the words of the messages and
+    whether values that are no number are refused or kept (`FileKind.lenient`)."""
     if len(raw) > kind.limit:
         raise _too_large(name, kind, len(raw))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -225,6 +241,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, path, f"nested more than {MAX_DEPTH} deep (a recursive alias?)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if self.kind.lenient and node.tag == _STD + "timestamp":
+            return Unreadable(node.value, f"{node.value} is a date (YAML reads it so), not a number")
         if node.tag not in _ALLOWED_TAGS:
             raise self.fail(node, path, f"YAML tag {node.tag!r} is not allowed: {self.kind.plural} are "
                             "plain data (numbers, strings, lists, mappings)")
@@ -277,12 +295,16 @@ class _Builder:
         if tag == _STD + "float" or (tag == _STD + "str" and _PLAIN_NUMBER.match(text)):
             lowered = text.lower()
             if "nan" in lowered or "inf" in lowered:
-                raise self.fail(node, path, f"{text} is not a finite number: give a real value")
-            try:
-                value = float(text.replace("_", ""))
-            except ValueError:
-                return text
-            if not math.isfinite(value):
-                raise self.fail(node, path, f"{text} overflows: give a value of sensible size")
-            return value
+                why = f"{text} is not a finite number: give a real value"
+            else:
+                try:
+                    value = float(text.replace("_", ""))
+                except ValueError:
+                    return text
+                if math.isfinite(value):
+                    return value
+                why = f"{text} overflows: give a value of sensible size"
+            if self.kind.lenient:
+                return Unreadable(text, why)
+            raise self.fail(node, path, why)
         return text

@@ -358,6 +358,13 @@ def test_numpy_values_from_a_notebook(exam):
     assert "| 3 | `z1` | correct |" in report._repr_markdown_()
 
 
+def test_nan_from_a_notebook_is_reported_and_the_rest_marked(exam):
+    report = check(exam, {"q1": {"z1": [0.32, 0.04, 0.24], "a2": float("nan"), "z2": [np.inf]}})
+    assert [str(p) for p in report.problems] == ["q1.a2: nan is not a finite number: give a real value",
+                                                 "q1.z2[0]: inf is not a finite number: give a real value"]
+    assert report.verdicts("q1")["z1"] == "correct" and report.verdicts("q1")["a2"] == "missing"
+
+
 # ------------------------------------------------------------------ bad answer sheets
 
 # file -> the problems the report lists (exact); None: the file is refused (exit 2) with that message
@@ -375,6 +382,11 @@ BAD_SHEETS = {
     "unknown_key.yaml": ["4:3: q1.dw1: q1 has no answer key 'dw1'; did you mean 'dW1'? (the sheet that --format answers writes lists its 16 keys)"],
     "unknown_question.yaml": ["4:1: q4: no question 'q4' in problems/exam1.yaml (questions: q1, q2, q3)"],
     "yhat_differs.yaml": ["4:3: q1.yhat: a2 and yhat name the same answer (the output) but differ: a2 is marked; give one of them"],
+    "nan.yaml": ["4:3: q1.a2: .nan is not a finite number: give a real value",
+                 "5:8: q1.z2[0]: .inf is not a finite number: give a real value"],
+    "date.yaml": ["4:3: q1.a2: 2024-01-01 is a date (YAML reads it so), not a number",
+                  "5:8: q1.z2[0]: 2024-01-01 is a date (YAML reads it so), not a number"],
+    "overflow.yaml": ["4:3: q1.a2: 1e999 overflows: give a value of sensible size"],
     "not_yaml.yaml": None,
     "empty.yaml": None,
 }

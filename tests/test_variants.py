@@ -193,3 +193,27 @@ def test_command_line(tmp_path):
                           "-o", str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2 and "has no randomize: section" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_an_error_in_a_worker_reads_as_with_one_worker(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.network.layers[0].weights: {choices: [40, 50]}\n")
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(ProblemError) as caught:
+            write_variants(path, 2, 0, tmp_path / f"out{workers}", "json", Settings(), combined=False,
+                           workers=workers)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"{path}:12:1: randomize: no good variant 1 in 200 draws")
+
+
+def test_an_error_in_a_worker_on_the_command_line(tmp_path):
+    """With a worker per core (two here, unless the machine has one), the message and exit 2."""
+    path = tmp_path / "p.yaml"
+    path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.network.layers[0].weights: {choices: [40, 50]}\n")
+    proc = subprocess.run([sys.executable, "-m", "solver", str(path), "--variants", "2", "--format", "json",
+                           "-o", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "BrokenProcessPool" not in proc.stderr
+    assert proc.stderr.startswith(f"{path}:12:1: randomize: no good variant 1 in 200 draws")

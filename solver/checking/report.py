@@ -64,8 +64,9 @@ class Report:
         if fmt not in TEMPLATES:
             from ..errors import UsageError
             raise UsageError(f"a report is text, markdown, latex, pdf or json, not {fmt!r}")
+        from ..errors import visible
         from ..render.documents import environment, latex_escape, markdown_escape
-        esc = {"latex": latex_escape, "markdown": markdown_escape}.get(fmt, str)
+        esc = {"latex": latex_escape, "markdown": markdown_escape}.get(fmt, visible)   # text: escapes shown, not run
         paint = _painter(color)
         text = environment().get_template(TEMPLATES[fmt]).render(
             report=self, rows=[(q, [_row(q, j) for j in q.judgements]) for q in self.questions],

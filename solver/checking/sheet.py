@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from ..answersheet import answer_steps, describe, output_key, shape_words
+from ..errors import visible
 from ..problem import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
-from ..yamlsource import Path_, Source, dotted
+from ..yamlsource import Path_, Source, Unreadable, dotted
 
 ALIAS = "yhat"
 
@@ -32,8 +33,9 @@ class SheetProblem:
     col: int = 1
 
     def __str__(self) -> str:
+        """With a student's control characters (an escape sequence in a key) shown as escapes."""
         where = f"{self.file}:{self.line}:{self.col}: " if self.file else ""
-        return f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}"
+        return visible(f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}")
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,10 @@ def _is_number(v: Any) -> bool:
 
 
 def _not_a_number(v: Any, quoted: bool) -> str:
+    if isinstance(v, Unreadable):
+        return v.why
+    if isinstance(v, float):
+        return f"{v} is not a finite number: give a real value"
     if isinstance(v, str) and quoted:
         try:
             float(v)

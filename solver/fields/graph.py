@@ -34,6 +34,9 @@ KEYS = {"expression": ft.text(MAX_LENGTH + 1), "at": ft.mapping_of(ft.NUMBER, 1,
         "wrt": ft.optional(ft.one_or_list(ft.text(20)))}     # key -> type (solver/fieldtypes.py)
 MAX_OPERATIONS = 60       # operations written in the expression and lets: a graph a page can hold
 DEFAULT_NAMES = ("J", "f", "L", "out")
+# A sum or difference smaller than this part of its terms keeps fewer than 10 of float's 16
+# digits: the float and exact computations of what is built on it (a log, a quotient) part.
+CANCELLATION = 1e-6
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,19}")
 
 
@@ -244,6 +247,10 @@ def _check_values(r: Reader, path, spec: GraphSpec) -> None:
             value = check_domain(op, xs, need)
         except DomainError as exc:
             raise _at_column(r, where, text, t.col, f"at the given values, {exc}") from None
+        if op in ("add", "sub") and value != 0 and abs(value) < CANCELLATION * sum(abs(x) for x in xs):
+            raise _at_column(r, where, text, t.col, f"at the given values, the terms cancel to {value:.3g}, "
+                             "less than a millionth of their size: float arithmetic keeps too few digits "
+                             "of that to work on; choose values further apart (or equal ones, for 0)")
         return value, any(d for _, d in operands)
 
     for k, tree, text in spec.lets:

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..fieldtypes import NUMBERS, choice, one_or_list, positive
 from ..losses import LOSSES
 from ..model import arrays
-from ..problem import (LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, Matrix, Reader, class_labels,
-                       describe, entries, one_hot, shape, sums_to_one)
+from ..problem import (LOSS_ALIASES, LOSS_NAMES, MAX_EXAMPLES, REDUCTION_NAMES, SMALLEST, SMALLEST_TEXT, Matrix,
+                       Reader, class_labels, describe, entries, one_hot, shape, sums_to_one)
 from ..yamlsource import Path_
 
 if TYPE_CHECKING:
@@ -169,6 +169,21 @@ def _check(r: Reader, name: str, y: Matrix, y_hat: Matrix, at_y: At | None, at_h
         e, o, v = bad
         raise r.fail(at_hat(e, o), f"bce takes log(y_hat) and log(1 - y_hat), so each prediction must be "
                      f"strictly between 0 and 1 (a sigmoid output), got {v:g}")
+    if targets == "unit" and (bad := entries(y_hat, lambda v: 1 - v < SMALLEST)):
+        e, o, v = bad
+        raise r.fail(at_hat(e, o), f"{float(v)!r} is closer to 1 than float arithmetic carries "
+                     f"log(1 - y_hat) faithfully: bce takes predictions from {SMALLEST_TEXT} "
+                     f"to 1 - {SMALLEST_TEXT}")
+    kink = {"mae": lambda e, o: y_hat[e][o] - y[e][o], "hinge": lambda e, o: 1 - y[e][o] * y_hat[e][o]}.get(name)
+    if kink is not None:
+        where = {"mae": "y_hat = y", "hinge": "y * y_hat = 1"}[name]
+        for e, row in enumerate(y_hat):
+            for o, v in enumerate(row):
+                gap = kink(e, o)
+                if gap != 0 and abs(gap) < SMALLEST:
+                    raise r.fail(at_hat(e, o), f"{float(v)!r} is within {SMALLEST_TEXT} of the kink of "
+                                 f"{name} ({where}), where its derivative jumps: float arithmetic cannot tell "
+                                 f"which side it is on; give a value at the kink or at least {SMALLEST_TEXT} from it")
     if targets == "onehot" and at_y is not None:
         for e, row in enumerate(y):
             if any(v < 0 for v in row) or not sums_to_one(row):

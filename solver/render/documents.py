@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
+from ..errors import visible
+from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
 from .formatter import Formatter
 from .notation import notation_for
@@ -15,18 +18,25 @@ from .notation import notation_for
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
 
-_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
-                  "<": r"\textless{}", ">": r"\textgreater{}"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$|&#~])")
+
+def note_unsupported(problem) -> None:
+    """Say once on stderr which characters of the problem's text (titles, ids, input names) a
+    LaTeX document shows as their code ([U+4E2D]) because pdflatex has no glyph for them."""
+    texts = [problem.title or ""]
+    for q in problem.questions:
+        texts += [q.id, q.title or ""]
+        texts += list(q.network.input_names if q.network is not None else ())
+        texts += list(getattr(q.spec, "input_names", ()) or ())
+    chars = tuple(dict.fromkeys(c for t in texts for c in unsupported(t)))
+    if chars:
+        _say_unsupported(chars)
 
 
-def latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(text))
-
-
-def markdown_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+@lru_cache(maxsize=None)
+def _say_unsupported(chars: tuple[str, ...]) -> None:
+    shown = ", ".join(f"{visible(c)} (U+{ord(c):04X})" for c in chars[:8]) + (", ..." if len(chars) > 8 else "")
+    sys.stderr.write(f"solve: note: pdflatex has no glyph for {shown}: the LaTeX shows each as its code "
+                     f"([U+{ord(chars[0]):04X}]); see docs/text.md\n")
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -51,6 +61,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True, autoescape=False)
     env.filters["latex_escape"] = latex_escape
     env.filters["markdown_escape"] = markdown_escape
+    env.filters["markdown_code"] = markdown_code
     return env
 
 
@@ -67,6 +78,8 @@ def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str
     (to be written beside it), or are embedded as data URIs when `assets` is None."""
     template = environment().get_template(MAIN[fmt])
     esc = latex_escape if fmt == "latex" else markdown_escape
+    if fmt == "latex":
+        note_unsupported(solution.problem)
     questions = [(qs, formatter_for(qs, fmt, Pictures(assets, f"{stem}-{qs.question.id}"), brief))
                  for qs in solution.questions]
     text = template.render(solution=solution, problem=solution.problem, questions=questions, esc=esc, fmt=fmt)
@@ -125,6 +138,7 @@ def render_sheet(solution, fmt: str, assets: dict[str, bytes] | None = None, ste
 
 def render_variant_body(solution, part: str, label: str | None, brief: bool = False) -> str:
     """The LaTeX body (no preamble) of one variant's sheet (part "sheet") or answer key ("key")."""
+    note_unsupported(solution.problem)
     text = environment().get_template("sheet/body.tex.j2").render(
         problem=solution.problem, esc=latex_escape, label=label, part=part, fmt="latex",
         questions=_sheet_questions(solution, "latex", None, "sheet", brief))
