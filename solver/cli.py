@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ._version import __version__
 from .errors import CrossCheckError, SolveError, UsageError
 from .settings import EXTENSIONS, FORMATS, Settings
 
@@ -37,6 +38,7 @@ EXIT_INTERNAL = 3
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
                    "a question sheet and an answer key, plus combined PDFs.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")
+@click.version_option(__version__, "--version", prog_name="solve", message="%(prog)s %(version)s")
 @click.option("--max-params", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Refuse networks with more parameters than this (a worked solution shows every one).")
 def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, notation, question_id, brief,
