@@ -7,6 +7,8 @@ PYTHON ?= python3
 # a pip constraints file for the install, e.g. the lowest declared versions:
 #   make test VENV=.venv-lowest CONSTRAINTS=.ci/lowest.txt
 CONSTRAINTS ?=
+# extra pytest arguments, e.g. PYTEST_ARGS='-m "not packaging"'
+PYTEST_ARGS ?=
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
@@ -33,7 +35,7 @@ solve: $(STAMP)
 	fi
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
