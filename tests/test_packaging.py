@@ -1,14 +1,16 @@
 """The wheel is the product: built from the sdist, it carries every module and template, and
 installed alone into a fresh virtualenv it runs every feature from an unrelated folder.
 
-Slow-ish (a build and a virtualenv with the dependencies): marked `packaging`, so
-`pytest -m "not packaging"` leaves it out. It needs the package index (or pip's cache) for
+The build and the virtualenv are slow-ish: those tests are marked `packaging`, so
+`pytest -m "not packaging"` leaves them out. It needs the package index (or pip's cache) for
 setuptools and the dependencies; without one it is skipped, except in CI (CI or
 SOLVE_REQUIRE_PACKAGING set), where it fails.
 """
 from __future__ import annotations
 
 import email.parser
+import importlib.metadata
+import re
 import json
 import os
 import shutil
@@ -22,10 +24,44 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.packaging
+slow = pytest.mark.packaging
 
 REQUIRED = bool(os.environ.get("CI") or os.environ.get("SOLVE_REQUIRE_PACKAGING"))
 ENGINE = next((name for name in ("pdflatex", "xelatex", "lualatex") if shutil.which(name)), None)
+
+
+# ---------------------------------------------------------------- fast: the version, the templates
+
+def test_one_version_everywhere():
+    from click.testing import CliRunner
+
+    from solver import __version__
+    from solver.cli import main
+
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+|(a|b|rc)\d+)?", __version__)
+    assert importlib.metadata.version("nn-solve") == __version__      # the installed metadata reads it too
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output == f"solve {__version__}\n"
+
+
+def test_no_module_finds_files_by_climbing_from_its_own_path():
+    """Templates and data are found through the package (importlib.resources, PackageLoader),
+    so they are where the wheel puts them; a path built from __file__ works only in a checkout."""
+    climbing = re.compile(r"\.parent\.parent|\.parents\[|os\.pardir|[\"']\.\.[\"'/]|\bROOT\b")
+    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+             for path in sorted((ROOT / "solver").rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if climbing.search(line)]
+    assert found == []
+
+
+def test_the_templates_load_through_the_package():
+    import jinja2
+
+    from solver.render.documents import environment
+
+    loader = environment().loader
+    assert isinstance(loader, jinja2.PackageLoader) and loader.package_name == "solver.templates"
+    assert "markdown/solution.md.j2" in loader.list_templates()
 
 
 def tracked(*folders: str) -> list[str]:
@@ -73,6 +109,7 @@ def wheel_names(wheel: Path) -> set[str]:
         return set(archive.namelist())
 
 
+@slow
 def test_the_wheel_carries_every_module_and_every_template(dists):
     names = wheel_names(dists["wheel"])
     modules = [name for name in tracked("solver") if not name.endswith((".pyc", ".pyo"))]
@@ -85,6 +122,7 @@ def test_the_wheel_carries_every_module_and_every_template(dists):
     assert not [name for name in names if name.startswith(("tests/", "templates/", "problems/"))]
 
 
+@slow
 def test_the_sdist_carries_the_repository(dists):
     with tarfile.open(dists["sdist"]) as archive:
         root = archive.getnames()[0].split("/")[0]
@@ -95,6 +133,7 @@ def test_the_sdist_carries_the_repository(dists):
     assert missing == [], f"not in {root}.tar.gz: {missing}"
 
 
+@slow
 def test_the_metadata(dists):
     from solver import __version__
 
@@ -169,6 +208,7 @@ def solve(installed, *args) -> subprocess.CompletedProcess:
     return run([bin_dir / "solve", *args], cwd=work, env=env)
 
 
+@slow
 def test_installed_version(installed):
     from solver import __version__
 
@@ -176,6 +216,7 @@ def test_installed_version(installed):
     assert proc.returncode == 0 and proc.stdout.strip() == f"solve {__version__}", proc.stdout + proc.stderr
 
 
+@slow
 def test_installed_every_problem_in_every_format(installed):
     bin_dir, work = installed
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
@@ -183,6 +224,7 @@ def test_installed_every_problem_in_every_format(installed):
     assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stdout[-2000:] + proc.stderr[-4000:]
 
 
+@slow
 def test_installed_default_output_and_pdf(installed):
     bin_dir, work = installed
     proc = solve(installed, "problems/exam1.yaml")
@@ -196,6 +238,7 @@ def test_installed_default_output_and_pdf(installed):
     assert (work / "exam1.pdf").read_bytes().startswith(b"%PDF")
 
 
+@slow
 def test_installed_check_marks_a_filled_sheet(installed):
     bin_dir, work = installed
     assert solve(installed, "problems/exam1.yaml", "--format", "answers", "-o", "sheet.yaml").returncode == 0
@@ -209,6 +252,7 @@ def test_installed_check_marks_a_filled_sheet(installed):
     assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr
 
 
+@slow
 def test_installed_variants(installed):
     bin_dir, work = installed
     proc = solve(installed, "problems/exam1.yaml", "--variants", "2", "--seed", "3", "-o", "variants")
