@@ -4,15 +4,22 @@
 # make examples: set up, then rewrite examples/ (the seeds' worked examples, Markdown and PDF)
 VENV   ?= .venv
 PYTHON ?= python3
+# a pip constraints file for the install, e.g. the lowest declared versions:
+#   make test VENV=.venv-lowest CONSTRAINTS=.ci/lowest.txt
+CONSTRAINTS ?=
+# extra pytest arguments, e.g. PYTEST_ARGS='-m "not packaging"'
+PYTEST_ARGS ?=
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup solve test bench examples clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@# the distribution was called `solve` before it became nn-solve: an old editable install goes
+	$(PY) -m pip uninstall --quiet --yes solve 2>/dev/null || true
+	$(PY) -m pip install --quiet -e '.[test]' $(if $(CONSTRAINTS),--constraint $(CONSTRAINTS))
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,7 +35,7 @@ solve: $(STAMP)
 	fi
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
@@ -40,4 +47,4 @@ examples: $(STAMP)
 	$(PY) examples/build.py
 
 clean:
-	rm -rf $(VENV) output/*.md output/*.tex output/*.json output/*.pdf output/*.png
+	rm -rf $(VENV) build dist *.egg-info output/*.md output/*.tex output/*.json output/*.pdf output/*.png

@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
-__all__ = ["solve", "check", "Settings"]
+from ._version import __version__
+
+__all__ = ["solve", "check", "Settings", "__version__"]
 
 
 def __getattr__(name):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from ._version import __version__
 from .errors import CrossCheckError, SolveError, UsageError
 from .settings import COLORS, EXTENSIONS, FORMATS, MAX_PARAMETERS, Settings
 
@@ -56,6 +57,7 @@ class _Command(click.Command):
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
                    "a question sheet and an answer key, plus combined PDFs.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")
+@click.version_option(__version__, "--version", prog_name="solve", message="%(prog)s %(version)s")
 @click.option("--max-params", type=click.IntRange(1, 100_000), default=MAX_PARAMETERS, show_default=True,
               help="Refuse networks with more parameters than this (a worked solution shows every one).")
 @click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,

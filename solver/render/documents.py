@@ -15,7 +15,6 @@ from .figures import Pictures
 from .formatter import Formatter
 from .notation import notation_for
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
 
 
@@ -52,8 +51,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
+    # templates/ is installed as the package solver.templates (setup.py): found through the
+    # package wherever solve is installed, never by climbing folders from this file
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), bytecode_cache=_bytecode_cache(),
+        loader=jinja2.PackageLoader("solver.templates", "."), bytecode_cache=_bytecode_cache(),
         block_start_string="<%", block_end_string="%>",
         variable_start_string="<<", variable_end_string=">>",
         comment_start_string="<#", comment_end_string="#>",
