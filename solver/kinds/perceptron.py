@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import numpy as np
 import sympy as sp
@@ -22,7 +22,7 @@ from ..figures import Boundary, Chart, Series, clip_line
 from ..model import Question
 from ..perceptron_run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
 from ..rounding import round_half_up
-from ..steps import Step, StepKind
+from ..steps import FigureInfo, Step, StepKind
 from ..tolerances import RTOL
 
 FULL_VISIT_ROWS = 60     # epochs shown visit by visit while the rows stay within this (epoch 1 always)
@@ -37,6 +37,89 @@ class Runs:
     hand: Run
     exact: Run
     orders: tuple[tuple[int, ...], ...]
+
+
+# ------------------------------------------------------------------ what each step's template reads
+
+@dataclass(frozen=True, eq=False)
+class RuleInfo:
+    """RULE: the question, the four cases of the trick ({y, yhat, diff}; none for the hinge), the
+    score of point i as a formula, and the points ({i, x, y})."""
+    spec: Perceptron
+    cases: list[dict]
+    score_formula_i: sp.Expr
+    points: list[dict]
+
+
+@dataclass(frozen=True, eq=False)
+class EpochInfo:
+    """VISITS: one epoch visit by visit, a row each; the first visits of epoch 1 worked out."""
+    epoch: int
+    rows: list[dict]
+    worked: list[dict]
+    unworked: int              # visits of epoch 1 not worked out
+    order: list[int] | None    # the points in the order visited (1-based), when shuffled
+    updates: int
+    errors: int
+    last: int                  # the last epoch run
+    stopped_early: bool
+    allowed: int
+    rule: str
+    classes: tuple[int, int]
+    d: int
+    summary: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, eq=False)
+class EpochsSummaryInfo:
+    """VISITS: the later epochs, a row each ({epoch, updates, errors, w, b}); past SUMMARY_ROWS a
+    sentence ({first, last, updates})."""
+    first: int
+    last_listed: int
+    rows: list[dict]
+    unlisted: dict | None
+    order: int | None          # the seed
+    stopped_early: bool
+    allowed: int
+    last: int
+    d: int
+    rule: str
+    summary: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class LinesFigureInfo(FigureInfo):
+    """FIGURE: the points and the lines; the epochs whose line has w = 0 or lies outside."""
+    no_line: list[int]
+    outside: list[int]
+    thinned: bool
+    words: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class FinalLineInfo:
+    """RESULT w_final: the final line (its equation with the numbers in) and how the run went."""
+    equation: sp.Expr
+    epochs_run: int
+    allowed: int
+    stopped_early: bool
+    d: int
+    rule: str
+    updates: int
+    role: ClassVar[str] = "final_line"
+
+
+@dataclass(frozen=True, eq=False)
+class FinalErrorsInfo:
+    """RESULT errors_final: every point with the final line ({i, x, y, score, yhat, margin,
+    mistake}), and the perceptron loss of the final line for the hinge rule."""
+    rows: list[dict]
+    rule: str
+    classes: tuple[int, int]
+    d: int
+    n: int
+    loss: float | None
+    role: ClassVar[str] = "final_errors"
 
 
 def solve(q: Question) -> list[Step]:
@@ -162,9 +245,9 @@ def _rule_step(p: Perceptron) -> Step:
     else:
         cases = []
     return Step("rule", StepKind.RULE, None, (), lambda v: None,
-                info={"spec": p, "cases": cases, "score_formula_i": _score_formula("i", p.d),
-                      "points": [{"i": i + 1, "x": tuple(float(v) for v in row), "y": int(y)}
-                                 for i, (row, y) in enumerate(zip(p.points, p.labels))]})
+                info=RuleInfo(p, cases, _score_formula("i", p.d),
+                              [{"i": i + 1, "x": tuple(float(v) for v in row), "y": int(y)}
+                               for i, (row, y) in enumerate(zip(p.points, p.labels))]))
 
 
 def _visit_row(p: Perceptron, v) -> dict:
@@ -231,24 +314,25 @@ def _visit_steps(p: Perceptron, runs: Runs) -> list[Step]:
             if e.number == 1 and len(worked) < WORKED_VISITS:
                 worked.append(_worked(p, v, w, b))
             w, b = v.w, v.b
-        info = {"epoch": e.number, "rows": [_visit_row(p, v) for v in visits], "worked": worked,
-                "unworked": len(visits) - len(worked) if e.number == 1 else 0,
-                "order": [i + 1 for i in runs.orders[e.number - 1]] if p.order is not None else None,
-                "updates": e.updates, "errors": e.errors, "last": last,
-                "stopped_early": run.stopped_early and e.number == last, "allowed": p.epochs,
-                "rule": p.rule, "classes": p.classes, "d": p.d, "summary": False}
+        info = EpochInfo(epoch=e.number, rows=[_visit_row(p, v) for v in visits], worked=worked,
+                         unworked=len(visits) - len(worked) if e.number == 1 else 0,
+                         order=[i + 1 for i in runs.orders[e.number - 1]] if p.order is not None else None,
+                         updates=e.updates, errors=e.errors, last=last,
+                         stopped_early=run.stopped_early and e.number == last, allowed=p.epochs,
+                         rule=p.rule, classes=p.classes, d=p.d)
         steps.append(Step(f"epoch{e.number}", StepKind.VISITS, None, (), lambda v: None, info=info))
     rest = run.epochs[full:]
     if rest:
         listed, unlisted = rest[:SUMMARY_ROWS], rest[SUMMARY_ROWS:]
-        info = {"summary": True, "first": rest[0].number, "last_listed": listed[-1].number,
-                "rows": [{"epoch": e.number, "updates": e.updates, "errors": e.errors,
-                          "w": tuple(float(c) for c in e.w), "b": float(e.b)} for e in listed],
-                "unlisted": None if not unlisted else {
-                    "first": unlisted[0].number, "last": unlisted[-1].number,
-                    "updates": sum(e.updates for e in unlisted)},
-                "order": p.order, "stopped_early": run.stopped_early, "allowed": p.epochs,
-                "last": last, "d": p.d, "rule": p.rule}
+        info = EpochsSummaryInfo(
+            first=rest[0].number, last_listed=listed[-1].number,
+            rows=[{"epoch": e.number, "updates": e.updates, "errors": e.errors,
+                   "w": tuple(float(c) for c in e.w), "b": float(e.b)} for e in listed],
+            unlisted=None if not unlisted else {
+                "first": unlisted[0].number, "last": unlisted[-1].number,
+                "updates": sum(e.updates for e in unlisted)},
+            order=p.order, stopped_early=run.stopped_early, allowed=p.epochs,
+            last=last, d=p.d, rule=p.rule)
         steps.append(Step("epochs_rest", StepKind.VISITS, None, (), lambda v: None, info=info))
     return steps
 
@@ -287,7 +371,7 @@ def _figure_step(p: Perceptron, run: Run) -> Step:
     no_line = [e for e, w, b in kept if not any(w)]
     outside = [e for e, w, b in kept if any(w) and clip_line(w, b, xlim, ylim) is None]
     return Step("figure", StepKind.FIGURE, None, (), lambda v: None,
-                info={"chart": chart, "no_line": no_line, "outside": outside, "thinned": thinned})
+                info=LinesFigureInfo(chart, no_line=no_line, outside=outside, thinned=thinned))
 
 
 def _box(values: np.ndarray) -> tuple[float, float]:
@@ -330,9 +414,9 @@ def _result_steps(p: Perceptron, runs: Runs, decimals: int, carry: str) -> list[
                               f"{sum(r['mistake'] for r in rows)}")
     w_value = round_half_up(_floats(hand.w), decimals)
     b_value = round_half_up(float(hand.b), decimals)
-    info = {"equation": _line_equation(w_value, b_value, p.d), "epochs_run": hand.epochs[-1].number,
-            "allowed": p.epochs, "stopped_early": hand.stopped_early, "d": p.d, "rule": p.rule,
-            "updates": hand.updates}
+    info = FinalLineInfo(equation=_line_equation(w_value, b_value, p.d), epochs_run=hand.epochs[-1].number,
+                         allowed=p.epochs, stopped_early=hand.stopped_early, d=p.d, rule=p.rule,
+                         updates=hand.updates)
     return [
         Step("w_final", StepKind.RESULT, None, (), final_w, value=w_value, exact=_floats(exact_run.w), info=info),
         Step("b_final", StepKind.RESULT, None, (), final_b, value=b_value, exact=float(exact_run.b),
@@ -341,6 +425,6 @@ def _result_steps(p: Perceptron, runs: Runs, decimals: int, carry: str) -> list[
              part_of="w_final"),
         Step("errors_final", StepKind.RESULT, None, ("w_final", "b_final"), errors, value=hand.errors,
              exact=exact_run.errors,
-             info={"rows": rows, "rule": p.rule, "classes": p.classes, "d": p.d, "n": p.n,
-                   "loss": float(loss / p.n) if p.rule == "hinge" else None}),
+             info=FinalErrorsInfo(rows=rows, rule=p.rule, classes=p.classes, d=p.d, n=p.n,
+                                  loss=float(loss / p.n) if p.rule == "hinge" else None)),
     ]
