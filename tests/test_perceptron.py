@@ -93,13 +93,13 @@ def test_the_first_epoch_of_the_trick_example_by_hand():
     z4 = 0.5 + 2.5 + 0 = 3, y_hat = 1, y = 0: w = (-0.75, -0.25), b = -0.5."""
     qs = solve(PROBLEM, question="trick").questions[0]
     rows = qs.step("epoch1").info.rows
-    assert [r["score"] for r in rows] == [2, -0.5, 2.25, 3]
-    assert [r["yhat"] for r in rows] == [1, 0, 1, 1]
-    assert [r["mistake"] for r in rows] == [False, True, True, True]
-    assert [r["w"] for r in rows] == [(1, 0.5), (1.25, -0.5), (0.25, -1.25), (-0.75, -0.25)]
-    assert [r["b"] for r in rows] == [0, 0.5, 0, -0.5]
+    assert [r.score for r in rows] == [2, -0.5, 2.25, 3]
+    assert [r.yhat for r in rows] == [1, 0, 1, 1]
+    assert [r.mistake for r in rows] == [False, True, True, True]
+    assert [r.w for r in rows] == [(1, 0.5), (1.25, -0.5), (0.25, -1.25), (-0.75, -0.25)]
+    assert [r.b for r in rows] == [0, 0.5, 0, -0.5]
     worked = qs.step("epoch1").info.worked
-    assert [u["value"] for u in worked[1]["updates"]] == [1.25, -0.5, 0.5]
+    assert [u.value for u in worked[1].updates] == [1.25, -0.5, 0.5]
 
 
 def test_the_first_visit_of_the_hinge_example_by_hand():
@@ -107,8 +107,8 @@ def test_the_first_visit_of_the_hinge_example_by_hand():
     w = 0 + 0.5 * 1 * (1.5, -2) = (0.75, -1) and b = 0 + 0.5 * 1 = 0.5."""
     qs = solve(PROBLEM, question="hinge").questions[0]
     first = qs.step("epoch1").info.rows[0]
-    assert (first["score"], first["margin"], first["mistake"]) == (0, 0, True)
-    assert first["w"] == (0.75, -1) and first["b"] == 0.5
+    assert (first.score, first.margin, first.mistake) == (0, 0, True)
+    assert first.w == (0.75, -1) and first.b == 0.5
 
 
 @pytest.mark.parametrize("qid", ["trick", "hinge", "shuffled"])
@@ -202,7 +202,7 @@ def test_a_score_of_float_residue_zero_follows_the_convention():
         """))
     steps = keys(q)
     row = steps["epoch1"].info.rows[0]
-    assert row["score"] == 0 and row["yhat"] == 1 and row["mistake"]
+    assert row.score == 0 and row.yhat == 1 and row.mistake
 
 
 # ---------------------------------------------------------------- the reader
@@ -373,13 +373,13 @@ def test_a_long_run_is_summarised_and_its_keys_stay_right():
     full = [k for k in steps if k.startswith("epoch") and k != "epochs_rest"]
     assert len(full) == 15                     # 60 rows of 4 visits
     rest = steps["epochs_rest"].info
-    assert len(rest.rows) == 40 and rest.unlisted["first"] == 56 and rest.unlisted["last"] == 1000
+    assert len(rest.rows) == 40 and rest.unlisted.first == 56 and rest.unlisted.last == 1000
     w, b, updates, errors, history = hand_run([[0, 0], [1, 1], [0, 1], [1, 0]], [0, 0, 1, 1], [0, 0], 0, 0.5,
                                               1000)
     assert steps["updates"].value == updates == sum(history)
     assert steps["errors_final"].value == errors > 0
     assert not steps["w_final"].info.stopped_early
-    assert (sum(r["updates"] for r in rest.rows) + rest.unlisted["updates"]
+    assert (sum(r.updates for r in rest.rows) + rest.unlisted.updates
             + sum(steps[k].info.updates for k in full)) == updates
 
 

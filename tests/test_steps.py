@@ -31,6 +31,21 @@ def test_every_step_record_is_a_frozen_dataclass(solutions, stem):
 
 
 @pytest.mark.parametrize("stem", PROBLEMS)
+def test_records_hold_records_not_dicts(solutions, stem):
+    """Rows of a table are records too; only the values by name (x, W1, ...) are a mapping."""
+    for qs in solutions[stem].questions:
+        for s in qs.steps:
+            if s.info is None:
+                continue
+            for f in dataclasses.fields(s.info):
+                value = getattr(s.info, f.name)
+                if f.name == "values":
+                    continue
+                items = value if isinstance(value, (list, tuple)) else [value]
+                assert not any(isinstance(v, dict) for v in items), (stem, s.key, f.name)
+
+
+@pytest.mark.parametrize("stem", PROBLEMS)
 def test_the_steps_of_one_kind_share_one_record_type(solutions, stem):
     kinds: dict = {}
     for qs in solutions[stem].questions:

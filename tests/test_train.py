@@ -151,11 +151,11 @@ def test_tolerance_stops_and_the_json_has_every_epoch():
     losses = [by_key[f"loss_epoch{k}"].exact for k in range(1, run + 1)]
     assert abs(losses[-1] - losses[-2]) < 0.001 <= min(abs(np.diff(losses[:-1])))
     # the table is thinned; the recompute of epochs_run follows the stopping rule on given losses
-    rows = [r["epoch"] for r in by_key["epochs"].info.rows]
+    rows = [r.epoch for r in by_key["epochs"].info.rows]
     assert rows[:11] == list(range(11)) and rows[-1] == run and len(rows) < 30
     values = {f"loss_epoch{k}": v for k, v in enumerate([0.9, 0.8, 0.7995, 0.7], start=1)}
     step = by_key["epochs_run"]
-    start = by_key["epochs"].info.rows[0]["losses"][0]
+    start = by_key["epochs"].info.rows[0].losses[0]
     assert step.recompute({**values, **{k: 0.0 for k in step.inputs if k not in values}}) == (
         3 if abs(0.9 - start) >= 0.001 else 1)
 

@@ -41,22 +41,109 @@ class Runs:
 
 # ------------------------------------------------------------------ what each step's template reads
 
+@dataclass(frozen=True)
+class Case:
+    """One case of the perceptron trick: the label, the prediction, and y - y_hat."""
+    y: int
+    yhat: int
+    diff: int
+
+
+@dataclass(frozen=True)
+class Point:
+    i: int                     # 1-based
+    x: tuple[float, ...]
+    y: int
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One visit in an epoch's table: the point, its score, the prediction (trick) or the margin
+    y f(x) (hinge), the step taken, and the line after it."""
+    t: int
+    i: int
+    x: tuple[float, ...]
+    y: int
+    score: float
+    yhat: int
+    margin: float
+    mistake: bool
+    step: float
+    w: tuple[float, ...]
+    b: float
+
+
+@dataclass(frozen=True, eq=False)
+class Update:
+    """One parameter's update in a worked visit: lhs <- formula = numbers = value."""
+    lhs: sp.Expr
+    formula: sp.Expr
+    numbers: sp.Expr
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class WorkedVisit:
+    """One visit with the numbers put in: the score (lhs = formula = numbers = score), and each update."""
+    t: int
+    i: int
+    lhs: sp.Expr
+    formula: sp.Expr
+    numbers: sp.Expr
+    score: float
+    y: int
+    yhat: int
+    mistake: bool
+    margin: float
+    updates: list[Update]
+
+
+@dataclass(frozen=True)
+class EpochRow:
+    """One later epoch in the summary: its updates and the line at its end with its errors."""
+    epoch: int
+    updates: int
+    errors: int
+    w: tuple[float, ...]
+    b: float
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """The epochs past the summary's rows, told in a sentence: first to last, and their updates."""
+    first: int
+    last: int
+    updates: int
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """One point with the final line: its score, the prediction or the margin, misclassified or not."""
+    i: int
+    x: tuple[float, ...]
+    y: int
+    score: float
+    yhat: int
+    margin: float
+    mistake: bool
+
+
 @dataclass(frozen=True, eq=False)
 class RuleInfo:
-    """RULE: the question, the four cases of the trick ({y, yhat, diff}; none for the hinge), the
-    score of point i as a formula, and the points ({i, x, y})."""
+    """RULE: the question, the four cases of the trick (none for the hinge), the score of point i
+    as a formula, and the points."""
     spec: Perceptron
-    cases: list[dict]
+    cases: list[Case]
     score_formula_i: sp.Expr
-    points: list[dict]
+    points: list[Point]
 
 
 @dataclass(frozen=True, eq=False)
 class EpochInfo:
     """VISITS: one epoch visit by visit, a row each; the first visits of epoch 1 worked out."""
     epoch: int
-    rows: list[dict]
-    worked: list[dict]
+    rows: list[VisitRow]
+    worked: list[WorkedVisit]
     unworked: int              # visits of epoch 1 not worked out
     order: list[int] | None    # the points in the order visited (1-based), when shuffled
     updates: int
@@ -72,12 +159,11 @@ class EpochInfo:
 
 @dataclass(frozen=True, eq=False)
 class EpochsSummaryInfo:
-    """VISITS: the later epochs, a row each ({epoch, updates, errors, w, b}); past SUMMARY_ROWS a
-    sentence ({first, last, updates})."""
+    """VISITS: the later epochs, a row each; past SUMMARY_ROWS a sentence."""
     first: int
     last_listed: int
-    rows: list[dict]
-    unlisted: dict | None
+    rows: list[EpochRow]
+    unlisted: Unlisted | None
     order: int | None          # the seed
     stopped_early: bool
     allowed: int
@@ -111,9 +197,9 @@ class FinalLineInfo:
 
 @dataclass(frozen=True, eq=False)
 class FinalErrorsInfo:
-    """RESULT errors_final: every point with the final line ({i, x, y, score, yhat, margin,
-    mistake}), and the perceptron loss of the final line for the hinge rule."""
-    rows: list[dict]
+    """RESULT errors_final: every point with the final line, and the perceptron loss of the final
+    line for the hinge rule."""
+    rows: list[PointRow]
     rule: str
     classes: tuple[int, int]
     d: int
@@ -241,30 +327,30 @@ def _rule_step(p: Perceptron) -> Step:
     if p.rule == "trick":
         # (y, y_hat, y - y_hat): correct twice, then the two mistakes, in the order of the notes
         cases = [(positive, positive), (negative, negative), (positive, negative), (negative, positive)]
-        cases = [{"y": y, "yhat": yh, "diff": y - yh} for y, yh in cases]
+        cases = [Case(y, yh, y - yh) for y, yh in cases]
     else:
         cases = []
     return Step("rule", StepKind.RULE, None, (), lambda v: None,
                 info=RuleInfo(p, cases, _score_formula("i", p.d),
-                              [{"i": i + 1, "x": tuple(float(v) for v in row), "y": int(y)}
+                              [Point(i + 1, tuple(float(v) for v in row), int(y))
                                for i, (row, y) in enumerate(zip(p.points, p.labels))]))
 
 
-def _visit_row(p: Perceptron, v) -> dict:
+def _visit_row(p: Perceptron, v) -> VisitRow:
     label = int(p.labels[v.point])
-    return {"t": v.t, "i": v.point + 1, "x": tuple(float(c) for c in p.points[v.point]), "y": label,
-            "score": float(v.score), "yhat": v.prediction, "margin": float(label * v.score),
-            "mistake": v.mistake, "step": float(v.step), "w": tuple(float(c) for c in v.w), "b": float(v.b)}
+    return VisitRow(t=v.t, i=v.point + 1, x=tuple(float(c) for c in p.points[v.point]), y=label,
+                    score=float(v.score), yhat=v.prediction, margin=float(label * v.score),
+                    mistake=v.mistake, step=float(v.step), w=tuple(float(c) for c in v.w), b=float(v.b))
 
 
-def _worked(p: Perceptron, v, before_w, before_b) -> dict:
+def _worked(p: Perceptron, v, before_w, before_b) -> WorkedVisit:
     """One visit with the numbers put in: the score, and each update."""
     i, d = v.point + 1, p.d
     x = p.points[v.point]
     y = int(p.labels[v.point])
-    out = {"t": v.t, "i": i, "lhs": _score_symbol(p, i), "formula": _score_formula(i, d),
-           "numbers": _score_numbers(before_w, before_b, x), "score": float(v.score), "y": y,
-           "yhat": v.prediction, "mistake": v.mistake, "margin": float(y * v.score), "updates": []}
+    out = WorkedVisit(t=v.t, i=i, lhs=_score_symbol(p, i), formula=_score_formula(i, d),
+                      numbers=_score_numbers(before_w, before_b, x), score=float(v.score), y=y,
+                      yhat=v.prediction, mistake=v.mistake, margin=float(y * v.score), updates=[])
     if not v.mistake:
         return out
     eta = _s("eta")
@@ -278,15 +364,15 @@ def _worked(p: Perceptron, v, before_w, before_b) -> dict:
     lr = _num(p.learning_rate)
     targets = [(_w(j, d), before_w[j - 1], _x(i, j, d), x[j - 1], v.w[j - 1]) for j in range(1, d + 1)]
     for lhs, old, xs, xv, new in targets:
-        out["updates"].append({
-            "lhs": lhs, "formula": sp.Add(lhs, sp.Mul(eta, factor, xs, evaluate=False), evaluate=False),
-            "numbers": sp.Add(_num(old), sp.Mul(lr, factor_numbers, _num(xv), evaluate=False), evaluate=False),
-            "value": float(new)})
+        out.updates.append(Update(
+            lhs=lhs, formula=sp.Add(lhs, sp.Mul(eta, factor, xs, evaluate=False), evaluate=False),
+            numbers=sp.Add(_num(old), sp.Mul(lr, factor_numbers, _num(xv), evaluate=False), evaluate=False),
+            value=float(new)))
     b = _s("b")
-    out["updates"].append({
-        "lhs": b, "formula": sp.Add(b, sp.Mul(eta, factor, evaluate=False), evaluate=False),
-        "numbers": sp.Add(_num(before_b), sp.Mul(lr, factor_numbers, evaluate=False), evaluate=False),
-        "value": float(v.b)})
+    out.updates.append(Update(
+        lhs=b, formula=sp.Add(b, sp.Mul(eta, factor, evaluate=False), evaluate=False),
+        numbers=sp.Add(_num(before_b), sp.Mul(lr, factor_numbers, evaluate=False), evaluate=False),
+        value=float(v.b)))
     return out
 
 
@@ -326,11 +412,10 @@ def _visit_steps(p: Perceptron, runs: Runs) -> list[Step]:
         listed, unlisted = rest[:SUMMARY_ROWS], rest[SUMMARY_ROWS:]
         info = EpochsSummaryInfo(
             first=rest[0].number, last_listed=listed[-1].number,
-            rows=[{"epoch": e.number, "updates": e.updates, "errors": e.errors,
-                   "w": tuple(float(c) for c in e.w), "b": float(e.b)} for e in listed],
-            unlisted=None if not unlisted else {
-                "first": unlisted[0].number, "last": unlisted[-1].number,
-                "updates": sum(e.updates for e in unlisted)},
+            rows=[EpochRow(e.number, e.updates, e.errors, tuple(float(c) for c in e.w), float(e.b))
+                  for e in listed],
+            unlisted=None if not unlisted else Unlisted(unlisted[0].number, unlisted[-1].number,
+                                                        sum(e.updates for e in unlisted)),
             order=p.order, stopped_early=run.stopped_early, allowed=p.epochs,
             last=last, d=p.d, rule=p.rule)
         steps.append(Step("epochs_rest", StepKind.VISITS, None, (), lambda v: None, info=info))
@@ -407,11 +492,11 @@ def _result_steps(p: Perceptron, runs: Runs, decimals: int, carry: str) -> list[
         yhat = p.classes[1] if score >= 0 else p.classes[0]
         mistake = y * score <= 0 if p.rule == "hinge" else yhat != y
         loss += max(Fraction(0), -y * score)
-        rows.append({"i": i + 1, "x": tuple(float(v) for v in p.points[i]), "y": y, "score": float(score),
-                     "yhat": yhat, "margin": float(y * score), "mistake": bool(mistake)})
-    if sum(r["mistake"] for r in rows) != hand.errors:
+        rows.append(PointRow(i=i + 1, x=tuple(float(v) for v in p.points[i]), y=y, score=float(score),
+                             yhat=yhat, margin=float(y * score), mistake=bool(mistake)))
+    if sum(r.mistake for r in rows) != hand.errors:
         raise CrossCheckError(f"perceptron errors_final: the run counts {hand.errors}, the final line "
-                              f"{sum(r['mistake'] for r in rows)}")
+                              f"{sum(r.mistake for r in rows)}")
     w_value = round_half_up(_floats(hand.w), decimals)
     b_value = round_half_up(float(hand.b), decimals)
     info = FinalLineInfo(equation=_line_equation(w_value, b_value, p.d), epochs_run=hand.epochs[-1].number,

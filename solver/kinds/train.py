@@ -111,11 +111,20 @@ class TrainingInfo:
     first: FirstUpdate
 
 
+@dataclasses.dataclass(frozen=True)
+class EpochTableRow:
+    """A row of the table of epochs: the loss of each setting (None past its stop) and the
+    parameters of the first setting (None when the table has no parameter columns)."""
+    epoch: int
+    losses: list[float | None]
+    params: list[float] | None
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class EpochsInfo:
-    """EPOCHS: the table ({epoch, losses, params}; every `every`-th epoch past the first ten), the
-    parameters in its columns, the settings and the loss curve."""
-    rows: list[dict]
+    """EPOCHS: the table (every `every`-th epoch past the first ten), the parameters in its
+    columns, the settings and the loss curve."""
+    rows: list[EpochTableRow]
     columns: list
     every: int | None
     last: int
@@ -332,7 +341,7 @@ def _epochs_step(q: Question, runs: list[Trained], names) -> Step:
     for k in epochs:
         losses = [float(t.losses[k]) if k <= t.shown.epochs_run else None for t in runs]
         params = [float(v) for v in runs[0].value(runs[0].shown.history[k][keep])] if names else None
-        rows.append({"epoch": k, "losses": losses, "params": params})
+        rows.append(EpochTableRow(k, losses, params))
     series = tuple(Series(t.setting.label, tuple(float(k) for k in range(len(t.losses))),
                           tuple(float(v) for v in t.losses), group=i) for i, t in enumerate(runs))
     ys = [v for t in runs for v in t.losses]
