@@ -47,7 +47,7 @@ def main() -> None:
         sol = solve(path)
         qs = sol.questions[0]
         ops = sum(1 for s in qs.steps if s.kind.value == "node_value")
-        paths = max(s.info["count"] for s in qs.steps if s.kind.value == "path_sum")
+        paths = max(s.info.count for s in qs.steps if s.kind.value == "path_sum")
         times = {"solve": [], "markdown": [], "latex": [], "total": []}
         for _ in range(args.repeat):
             t0 = time.perf_counter()

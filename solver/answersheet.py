@@ -111,9 +111,9 @@ def _what(qs: QuestionSolution, s: Step) -> str:
     if kind is StepKind.BIAS_GRAD:
         return f"gradient of b[{l}]"
     if kind is StepKind.UPDATE:
-        return f"{'W' if s.info.get('param') == 'W' else 'b'}[{l}] after the update"
+        return f"{s.info.param}[{l}] after the update"
     if kind is StepKind.PARAM_COUNT:
-        return f"number of {'weights' if s.key.startswith('weights') else 'biases'} of layer {_digits(s.key)}"
+        return f"number of {s.info.counts} of layer {l}"
     if kind is StepKind.PARAM_TOTAL:
         return "total number of parameters"
     if kind is StepKind.LOSS_VALUE:
@@ -127,7 +127,7 @@ def _what(qs: QuestionSolution, s: Step) -> str:
     if kind is StepKind.PATH_SUM:
         return f"the partial derivative of the expression with respect to {s.key[len('d_'):]}"
     if kind is StepKind.EPOCH_LOSS:
-        return f"loss after epoch {s.info.get('epoch')}{_setting(s)}"
+        return f"loss after epoch {s.info.epoch}{_setting(s)}"
     if kind is StepKind.RESULT:
         return _result(s)
     return s.key
@@ -138,7 +138,7 @@ def _result(s: Step) -> str:
              "updates": "how many updates were made", "errors_final": "points misclassified by the final line"}
     if s.key in fixed:
         return fixed[s.key]
-    param = s.info.get("param")
+    param = s.info.param if s.info is not None else None
     if param == "epochs_run":
         return f"epochs run before the stop rule{_setting(s)}"
     if param in ("W", "b"):
@@ -147,12 +147,8 @@ def _result(s: Step) -> str:
 
 
 def _setting(s: Step) -> str:
-    name = s.info.get("setting")
+    name = s.info.setting
     return f" ({name})" if name else ""
-
-
-def _digits(key: str) -> str:
-    return "".join(c for c in key if c.isdigit())
 
 
 # Keys and ids that YAML would read as something other than the same text need quotes.

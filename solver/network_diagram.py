@@ -21,7 +21,7 @@ import sympy as sp
 
 from .figures import Diagram, Edge, Node
 from .model import Network
-from .steps import Step, StepKind
+from .steps import FigureInfo, Step, StepKind
 from .symbols import sym
 
 MAX_UNITS = 6          # a layer of more units is drawn with its middle elided
@@ -101,4 +101,5 @@ def _title(net: Network, unlabelled: list[int]) -> str:
 
 def diagram_step(net: Network) -> Step:
     """The step that shows the network, right after the givens (shown only, no answer key)."""
-    return Step("diagram", StepKind.FIGURE, None, (), lambda v: None, info={"figure": network_diagram(net)})
+    return Step("diagram", StepKind.FIGURE, None, (), lambda v: None,
+                info=FigureInfo(network_diagram(net), given=True))

@@ -5,10 +5,14 @@ recomputes its value from values of those keys, the value shown and the exact
 value, and the lines a hand solution writes: the formula, the chain of factors,
 the formula with the numbers put in. Templates only format these; JSON dumps
 them; the checker (later) re-evaluates `recompute` on a student's own values.
+
+What a template needs beyond these common fields is a typed record per step kind (`info`:
+a frozen dataclass defined next to the code that builds the step, FigureInfo here), read as
+attributes; a template never looks at a step's key to decide what to write.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 from typing import Any, Callable, Mapping
@@ -89,6 +93,14 @@ class MatrixForm:
 
 
 @dataclass(frozen=True, eq=False)
+class FigureInfo:
+    """A FIGURE step: the picture (a solver.figures Chart or Diagram)."""
+    figure: Any
+    given: bool = False       # it shows what the question gives: a question sheet shows it with the givens
+    words: bool = False       # its kind's template writes words around it (else any format draws it as it is)
+
+
+@dataclass(frozen=True, eq=False)
 class Step:
     key: str
     kind: StepKind
@@ -100,7 +112,7 @@ class Step:
     lines: tuple[Line, ...] = ()
     matrix: MatrixForm | None = None
     conventions: tuple[str, ...] = ()      # kinks whose convention this step uses
-    info: Mapping[str, Any] = field(default_factory=dict)  # what a template may need besides
+    info: Any = None                       # the step kind's record: what a template needs besides
     part_of: str | None = None             # key of the step that shows this one (a row of its table)
 
     @property

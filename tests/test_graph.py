@@ -48,7 +48,7 @@ def test_seed_f_needs_two_paths(tmp_path):
     assert a["d_a"]["value"] == a["d_b"]["value"] == 7.0          # c + d
     assert a["d_c"]["value"] == a["d_d"]["value"] == 3.0          # a + b
     d_a = qs.step("d_a")
-    assert len(d_a.info["paths"]) == 2 and d_a.info["count"] == 2
+    assert len(d_a.info.paths) == 2 and d_a.info.count == 2
     # the course names the intermediates u = a + b, v = uc, w = ud
     lines = {s.key: s.lines[0] for s in qs.steps if s.kind is StepKind.NODE_VALUE}
     name = {k: tuple(str(a) for a in line.formula.args) for k, line in lines.items()}
@@ -166,8 +166,8 @@ def test_paths_past_the_cap_are_accumulated(tmp_path):
             "  u4: u3*u3 + u3\nexpression: u4*u4\nat: {x: 0.5}\n")
     sol = solve(write(tmp_path, text))
     step = sol.questions[0].step("d_x")
-    assert step.info["count"] > graph_kind.MAX_LISTED_PATHS and not step.info["paths"]
-    assert step.info["adjoints"]
+    assert step.info.count > graph_kind.MAX_LISTED_PATHS and not step.info.paths
+    assert step.info.adjoints
     x = sp.Symbol("x")
     u = x * x + x
     for _ in range(3):
@@ -255,7 +255,7 @@ def test_reader_errors(tmp_path, body, message):
 
 def test_default_output_name_skips_names_in_use(tmp_path):
     sol = solve(write(tmp_path, "kind: graph\nexpression: J*f\nat: {J: 2, f: 3}\n"))
-    assert str(sol.questions[0].step("d_J").info["output"]) == "L"
+    assert str(sol.questions[0].step("d_J").info.output) == "L"
 
 
 def test_auto_names_skip_names_in_use(tmp_path):

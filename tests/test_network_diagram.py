@@ -281,17 +281,17 @@ def test_tikz_of_big_networks_compiles_without_overfull_boxes(tmp_path):
 @pytest.mark.parametrize("stem, kind", [("exam1", "backprop"), ("batch", "backprop"), ("train", "train")])
 def test_the_network_is_drawn_once_right_after_the_givens(stem, kind):
     for qs in solve(ROOT / "problems" / f"{stem}.yaml").questions:
-        figures = [s for s in qs.steps if s.kind is StepKind.FIGURE and s.info["figure"].name == "network"]
+        figures = [s for s in qs.steps if s.kind is StepKind.FIGURE and s.info.figure.name == "network"]
         assert len(figures) == 1 and qs.steps[1] is figures[0]
         assert qs.steps[0].kind in (StepKind.GIVEN, StepKind.TRAINING)
         assert not figures[0].is_answer and "diagram" not in qs.answers()
         sizes = "-".join(str(n) for n in qs.question.network.sizes)
-        assert figures[0].info["figure"].title.startswith(f"The {sizes} network")
+        assert figures[0].info.figure.title.startswith(f"The {sizes} network")
 
 
 def test_forward_questions_draw_the_network_too():
     q3 = solve(ROOT / "problems" / "exam1.yaml").questions[2]
-    assert q3.question.kind == "forward" and q3.steps[1].info["figure"].name == "network"
+    assert q3.question.kind == "forward" and q3.steps[1].info.figure.name == "network"
 
 
 def test_cli_markdown_writes_the_pictures_beside_it_and_refers_to_them(tmp_path):

@@ -230,7 +230,7 @@ def shown_matrices(qs) -> dict[str, np.ndarray]:
         if s.kind.value not in NETWORK_ANSWERS:
             continue
         value = np.asarray(s.value, dtype=float)
-        if s.kind.value == "weight_grad" or (s.kind.value == "update" and s.info["param"] == "W"):
+        if s.kind.value == "weight_grad" or (s.kind.value == "update" and s.info.param == "W"):
             value = value.T
         elif s.kind.value in ("bias_grad", "update"):
             value = value[None, :]

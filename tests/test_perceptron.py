@@ -92,23 +92,23 @@ def test_the_first_epoch_of_the_trick_example_by_hand():
     z3 = 2.5 - 0.75 + 0.5 = 2.25, y_hat = 1, y = 0: w = (0.25, -1.25), b = 0;
     z4 = 0.5 + 2.5 + 0 = 3, y_hat = 1, y = 0: w = (-0.75, -0.25), b = -0.5."""
     qs = solve(PROBLEM, question="trick").questions[0]
-    rows = qs.step("epoch1").info["rows"]
-    assert [r["score"] for r in rows] == [2, -0.5, 2.25, 3]
-    assert [r["yhat"] for r in rows] == [1, 0, 1, 1]
-    assert [r["mistake"] for r in rows] == [False, True, True, True]
-    assert [r["w"] for r in rows] == [(1, 0.5), (1.25, -0.5), (0.25, -1.25), (-0.75, -0.25)]
-    assert [r["b"] for r in rows] == [0, 0.5, 0, -0.5]
-    worked = qs.step("epoch1").info["worked"]
-    assert [u["value"] for u in worked[1]["updates"]] == [1.25, -0.5, 0.5]
+    rows = qs.step("epoch1").info.rows
+    assert [r.score for r in rows] == [2, -0.5, 2.25, 3]
+    assert [r.yhat for r in rows] == [1, 0, 1, 1]
+    assert [r.mistake for r in rows] == [False, True, True, True]
+    assert [r.w for r in rows] == [(1, 0.5), (1.25, -0.5), (0.25, -1.25), (-0.75, -0.25)]
+    assert [r.b for r in rows] == [0, 0.5, 0, -0.5]
+    worked = qs.step("epoch1").info.worked
+    assert [u.value for u in worked[1].updates] == [1.25, -0.5, 0.5]
 
 
 def test_the_first_visit_of_the_hinge_example_by_hand():
     """From w = 0, b = 0: f(x1) = 0, y1 f(x1) = 0 <= 0 is a mistake, so
     w = 0 + 0.5 * 1 * (1.5, -2) = (0.75, -1) and b = 0 + 0.5 * 1 = 0.5."""
     qs = solve(PROBLEM, question="hinge").questions[0]
-    first = qs.step("epoch1").info["rows"][0]
-    assert (first["score"], first["margin"], first["mistake"]) == (0, 0, True)
-    assert first["w"] == (0.75, -1) and first["b"] == 0.5
+    first = qs.step("epoch1").info.rows[0]
+    assert (first.score, first.margin, first.mistake) == (0, 0, True)
+    assert first.w == (0.75, -1) and first.b == 0.5
 
 
 @pytest.mark.parametrize("qid", ["trick", "hinge", "shuffled"])
@@ -201,8 +201,8 @@ def test_a_score_of_float_residue_zero_follows_the_convention():
         epochs: 3
         """))
     steps = keys(q)
-    row = steps["epoch1"].info["rows"][0]
-    assert row["score"] == 0 and row["yhat"] == 1 and row["mistake"]
+    row = steps["epoch1"].info.rows[0]
+    assert row.score == 0 and row.yhat == 1 and row.mistake
 
 
 # ---------------------------------------------------------------- the reader
@@ -252,7 +252,7 @@ def test_a_flat_list_is_one_dimensional_points_and_a_seed_is_read():
     assert q.spec.points.shape == (4, 1) and q.spec.order == 11 and q.spec.w.tolist() == [0.5]
     steps = keys(q)
     assert "figure" not in steps            # a picture only for points in the plane
-    assert steps["epoch1"].info["order"] == [i + 1 for i in orders(4, 4, 11)[0]]
+    assert steps["epoch1"].info.order == [i + 1 for i in orders(4, 4, 11)[0]]
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -337,9 +337,9 @@ def test_the_shuffled_question_is_deterministic_and_its_seed_matters(tmp_path):
     assert one == solve(PROBLEM, question="shuffled").to_json()
     other = tmp_path / "other.yaml"
     other.write_text(PROBLEM.read_text().replace("order: 7", "order: 8"))
-    orders_7 = [s.info["order"] for s in solve(PROBLEM, question="shuffled").questions[0].steps
+    orders_7 = [s.info.order for s in solve(PROBLEM, question="shuffled").questions[0].steps
                 if s.key.startswith("epoch") and s.key != "epochs_rest"]
-    orders_8 = [s.info["order"] for s in solve(other, question="shuffled").questions[0].steps
+    orders_8 = [s.info.order for s in solve(other, question="shuffled").questions[0].steps
                 if s.key.startswith("epoch") and s.key != "epochs_rest"]
     assert orders_7 != orders_8
 
@@ -373,14 +373,14 @@ def test_a_long_run_is_summarised_and_its_keys_stay_right():
     full = [k for k in steps if k.startswith("epoch") and k != "epochs_rest"]
     assert len(full) == 15                     # 60 rows of 4 visits
     rest = steps["epochs_rest"].info
-    assert len(rest["rows"]) == 40 and rest["unlisted"]["first"] == 56 and rest["unlisted"]["last"] == 1000
+    assert len(rest.rows) == 40 and rest.unlisted.first == 56 and rest.unlisted.last == 1000
     w, b, updates, errors, history = hand_run([[0, 0], [1, 1], [0, 1], [1, 0]], [0, 0, 1, 1], [0, 0], 0, 0.5,
                                               1000)
     assert steps["updates"].value == updates == sum(history)
     assert steps["errors_final"].value == errors > 0
-    assert not steps["w_final"].info["stopped_early"]
-    assert (sum(r["updates"] for r in rest["rows"]) + rest["unlisted"]["updates"]
-            + sum(steps[k].info["updates"] for k in full)) == updates
+    assert not steps["w_final"].info.stopped_early
+    assert (sum(r.updates for r in rest.rows) + rest.unlisted.updates
+            + sum(steps[k].info.updates for k in full)) == updates
 
 
 def test_a_long_run_renders_and_compiles(tmp_path, latex_engine):

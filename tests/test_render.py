@@ -62,7 +62,7 @@ def test_answer_keys_of_carry_rounded_are_consistent_with_the_shown_steps():
     import numpy as np
     from solver.rounding import round_half_up
     qs = solve(ROOT / "problems" / "exam1.yaml").questions[0]
-    shown = {k: v for k, v in qs.steps[0].info["values"].items()}
+    shown = {k: v for k, v in qs.steps[0].info.values.items()}
     for step in qs.steps[1:]:
         if not step.is_answer:
             continue

@@ -101,7 +101,7 @@ def test_one_setting_keys_and_first_update():
     assert [f"loss_epoch{k}" in by_key for k in range(1, 5)] == [True] * 4
     for key in ("W1_final", "b1_final", "W2_final", "b2_final", "epochs_run", "z1", "W1_new", "b2_new"):
         assert key in by_key
-    assert by_key["epochs_run"].value == 4 and not by_key["epochs"].info["settings"][0]["stopped"]
+    assert by_key["epochs_run"].value == 4 and not by_key["epochs"].info.settings[0].stopped
     assert by_key["z1"].value.shape == (2, 2)                       # the first mini-batch of 2
     assert steps[0].kind is StepKind.TRAINING and "given" not in by_key
     rows = [s for s in steps if s.part_of == "epochs"]
@@ -111,7 +111,7 @@ def test_one_setting_keys_and_first_update():
     run = train_kind._train(q, first, False).exact
     np.testing.assert_allclose(by_key["W1_new"].exact, run.first_weights[0])
     order = np.random.default_rng(3).permutation(5)[:2] + 1
-    assert by_key["training"].info["first"]["examples"] == order.tolist()
+    assert by_key["training"].info.first.examples == order.tolist()
 
 
 def test_several_settings_prefix_every_epoch_key():
@@ -127,8 +127,8 @@ def test_several_settings_prefix_every_epoch_key():
 def test_update_weights_only_has_no_bias_keys():
     _, by_key, _ = solved("epochs: 2\nupdate: [weights]")
     assert "W1_final" in by_key and "b1_final" not in by_key
-    np.testing.assert_array_equal(by_key["epochs"].info["columns"][-1:], by_key["epochs"].info["columns"][-1:])
-    assert len(by_key["epochs"].info["columns"]) == 6           # four W1 and two W2 entries
+    np.testing.assert_array_equal(by_key["epochs"].info.columns[-1:], by_key["epochs"].info.columns[-1:])
+    assert len(by_key["epochs"].info.columns) == 6           # four W1 and two W2 entries
 
 
 def test_a_first_batch_too_large_to_show_is_not_worked():
@@ -138,7 +138,7 @@ def test_a_first_batch_too_large_to_show_is_not_worked():
         "y: [0, 1, 1, 1, 1]", f"y: {ys}")
     _, by_key, _ = solved("epochs: 3", network)
     assert "z1" not in by_key and "W1_new" not in by_key
-    assert not by_key["training"].info["first"]["worked"]
+    assert not by_key["training"].info.first.worked
     _, small, _ = solved("epochs: 3\nbatch: 4", network)
     assert small["z1"].value.shape == (4, 2)
 
@@ -146,16 +146,16 @@ def test_a_first_batch_too_large_to_show_is_not_worked():
 def test_tolerance_stops_and_the_json_has_every_epoch():
     q, by_key, _ = solved("epochs: 2000\ntolerance: 0.001")
     run = by_key["epochs_run"].value
-    assert 10 < run < 2000 and by_key["epochs"].info["settings"][0]["stopped"]
+    assert 10 < run < 2000 and by_key["epochs"].info.settings[0].stopped
     assert f"loss_epoch{run}" in by_key and f"loss_epoch{run + 1}" not in by_key
     losses = [by_key[f"loss_epoch{k}"].exact for k in range(1, run + 1)]
     assert abs(losses[-1] - losses[-2]) < 0.001 <= min(abs(np.diff(losses[:-1])))
     # the table is thinned; the recompute of epochs_run follows the stopping rule on given losses
-    rows = [r["epoch"] for r in by_key["epochs"].info["rows"]]
+    rows = [r.epoch for r in by_key["epochs"].info.rows]
     assert rows[:11] == list(range(11)) and rows[-1] == run and len(rows) < 30
     values = {f"loss_epoch{k}": v for k, v in enumerate([0.9, 0.8, 0.7995, 0.7], start=1)}
     step = by_key["epochs_run"]
-    start = by_key["epochs"].info["rows"][0]["losses"][0]
+    start = by_key["epochs"].info.rows[0].losses[0]
     assert step.recompute({**values, **{k: 0.0 for k in step.inputs if k not in values}}) == (
         3 if abs(0.9 - start) >= 0.001 else 1)
 

@@ -15,11 +15,11 @@ from ..steps import StepKind
 def given_values(qs: QuestionSolution) -> dict[str, np.ndarray]:
     for s in qs.steps:
         if s.kind is StepKind.GIVEN:
-            return {k: np.asarray(v) for k, v in s.info["values"].items()}
+            return {k: np.asarray(v) for k, v in s.info.values.items()}
         if s.kind is StepKind.TRAINING:
-            values = {k: np.asarray(v) for k, v in s.info["values"].items()}
+            values = {k: np.asarray(v) for k, v in s.info.values.items()}
             data = qs.question.data
-            first = [e - 1 for e in s.info["first"]["examples"]]
+            first = [e - 1 for e in s.info.first.examples]
             values["x"] = data.x[first]
             if data.y is not None:
                 values["y"] = data.y[first]

@@ -139,11 +139,11 @@ def _targets(qs) -> np.ndarray | None:
     """Y of the worked steps: the given targets, or those of a train question's first mini-batch."""
     for s in qs.steps:
         if s.kind is StepKind.GIVEN:
-            return s.info["values"].get("y")
+            return s.info.values.get("y")
     q = qs.question
     for s in qs.steps:
         if s.kind is StepKind.TRAINING and q.data is not None and q.data.y is not None:
-            return q.data.y[[e - 1 for e in s.info["first"]["examples"]]]
+            return q.data.y[[e - 1 for e in s.info.first.examples]]
     return None
 
 
@@ -187,7 +187,7 @@ def build_view(qs) -> BatchView:
     for key, s in steps.items():
         if s.kind in (StepKind.LINEAR, StepKind.ACTIVATION, StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA):
             shown[key], exact[key] = np.asarray(s.value), np.asarray(s.exact)
-        elif s.kind is StepKind.WEIGHT_GRAD or (s.kind is StepKind.UPDATE and s.info["param"] == "W"):
+        elif s.kind is StepKind.WEIGHT_GRAD or (s.kind is StepKind.UPDATE and s.info.param == "W"):
             shown[key], exact[key] = np.asarray(s.value).T, np.asarray(s.exact).T
         elif s.kind in (StepKind.BIAS_GRAD, StepKind.UPDATE):
             shown[key], exact[key] = np.asarray(s.value)[None, :], np.asarray(s.exact)[None, :]
@@ -213,7 +213,7 @@ def build_view(qs) -> BatchView:
         grad = steps[f"dW{L}"]
         scale = [p.fraction for p in grad.matrix.symbolic if p.kind == "scalar" and p.fraction is not None]
         factor = scale[0] if scale else Fraction(1)
-        rule = steps[f"delta{L}"].info["rule"]
+        rule = steps[f"delta{L}"].info.rule
         output = output_form(rule, acts[-1])
         red = REDUCTIONS[q.reduction]
 

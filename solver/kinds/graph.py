@@ -417,6 +417,48 @@ class AdjointRow:
     value: float
 
 
+@dataclass(frozen=True, eq=False)
+class GraphInfo:
+    """GRAPH: the graph drawn, the operations named by the solution (`auto`) and by the question
+    (`named`) as (symbol, operation) pairs, the output, the nodes used more than once, the whole
+    expression and the variables with their values."""
+    diagram: Diagram
+    auto: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    named: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    output: sp.Symbol
+    shared: tuple[sp.Symbol, ...]
+    whole: sp.Expr
+    variables: tuple[tuple[sp.Symbol, float], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class NodeInfo:
+    """NODE_VALUE: the node's symbol."""
+    symbol: sp.Symbol
+
+
+@dataclass(frozen=True, eq=False)
+class EdgesInfo:
+    """LOCAL_DERIVATIVES: one row per edge, from the output down."""
+    edges: tuple[EdgeRow, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class PathSumInfo:
+    """PATH_SUM: d output / d var as a sum over paths (listed when at most MAX_LISTED_PATHS, else
+    accumulated node by node in `adjoints`), and the check by differentiating `whole` directly."""
+    output: sp.Symbol
+    var: sp.Symbol
+    paths: tuple[PathRow, ...]
+    count: int
+    total: bool                 # written d out / d var (an edge runs straight from var to the output)
+    adjoints: tuple[AdjointRow, ...]
+    whole: sp.Expr
+    direct: sp.Expr | None      # the direct derivative, when short enough to show
+    direct_value: float
+    agrees: bool
+
+
 def _numbers_in(expr: sp.Expr, mapping: dict) -> sp.Expr:
     from .network import replace_unevaluated
     return replace_unevaluated(expr, mapping)
@@ -440,15 +482,15 @@ def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
     order = [(n.index, c) for n in reversed(graph.nodes) for c in n.children if c in nums.varies]
     edges = {(p, c): _edge_row(graph, p, c, nums, work_values, hand_values) for p, c in order}
     ops = [n for n in graph.nodes if n.role == "op"]
-    steps: list[Step] = [Step("graph", StepKind.GRAPH, None, (), lambda v: None, info={
-        "diagram": _diagram(graph, hand_values, edges),
-        "auto": tuple((n.symbol, _display(n, name_of)) for n in ops if not n.named),
-        "named": tuple((n.symbol, _display(n, name_of)) for n in ops if n.named),
-        "output": graph.nodes[graph.output].symbol,
-        "shared": tuple(n.symbol for n in graph.nodes if len(graph.parents(n.index)) > 1),
-        "whole": _whole(graph),
-        "variables": tuple((_symbol(v), x) for v, x in spec.at),
-    })]
+    steps: list[Step] = [Step("graph", StepKind.GRAPH, None, (), lambda v: None, info=GraphInfo(
+        diagram=_diagram(graph, hand_values, edges),
+        auto=tuple((n.symbol, _display(n, name_of)) for n in ops if not n.named),
+        named=tuple((n.symbol, _display(n, name_of)) for n in ops if n.named),
+        output=graph.nodes[graph.output].symbol,
+        shared=tuple(n.symbol for n in graph.nodes if len(graph.parents(n.index)) > 1),
+        whole=_whole(graph),
+        variables=tuple((_symbol(v), x) for v, x in spec.at),
+    ))]
     for s in specs:
         if s.kind is not StepKind.NODE_VALUE:
             continue
@@ -456,10 +498,10 @@ def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
         numbers = _display(node, {i: _put(v) for i, v in hand_values.items()})
         line = Line(node.symbol, _display(node, name_of), (numbers,), (float(shown[s.key]),))
         steps.append(replace(s, value=shown[s.key], exact=exact[s.key], lines=(line,),
-                             info={"symbol": node.symbol}))
+                             info=NodeInfo(node.symbol)))
     conventions = tuple(sorted({e.convention for e in edges.values() if e.convention}))
     steps.append(Step("local_derivatives", StepKind.LOCAL_DERIVATIVES, None, (), lambda v: None,
-                      conventions=conventions, info={"edges": tuple(edges.values())}))
+                      conventions=conventions, info=EdgesInfo(tuple(edges.values()))))
     for s in specs:
         if s.kind is StepKind.PATH_SUM:
             steps.append(_path_step(graph, spec, s, nums, work_values, edges, exact, shown, ref))
@@ -533,10 +575,10 @@ def _path_step(graph, spec, s, nums, work_values, local_of, exact, shown, ref) -
     # an edge straight from the var to the output, on one of several paths: its local partial
     # would read like the whole derivative, so the whole one is written d out / d var
     total_notation = total > 1 and i in graph.nodes[graph.output].children
-    info = {"output": out, "var": _symbol(var), "paths": tuple(rows), "count": total, "total": total_notation,
-            "adjoints": adjoints, "whole": _whole(graph), "direct": shown_direct,
-            "direct_value": round_half_up(direct_exact, nums.decimals),
-            "agrees": round_half_up(direct_exact, nums.decimals) == shown[s.key]}
+    info = PathSumInfo(output=out, var=_symbol(var), paths=tuple(rows), count=total, total=total_notation,
+                       adjoints=adjoints, whole=_whole(graph), direct=shown_direct,
+                       direct_value=round_half_up(direct_exact, nums.decimals),
+                       agrees=round_half_up(direct_exact, nums.decimals) == shown[s.key])
     return replace(s, value=shown[s.key], exact=exact[s.key], info=info)
 
 

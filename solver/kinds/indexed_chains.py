@@ -138,8 +138,8 @@ class ChainBuilder:
         """The shown values by key (x, y, W1, b1, z1, a1, ...), as the steps computed them."""
         env = {}
         for s in qs.steps:
-            if s.key == "given":
-                env.update(s.info["values"])
+            if s.kind is StepKind.GIVEN:
+                env.update(s.info.values)
             elif s.value is not None:
                 env[s.key] = np.asarray(s.value, dtype=float)
         if "x" not in env and "z1" in env:
@@ -210,7 +210,7 @@ class ChainBuilder:
         instead of its expanded form; every other line as the step has it."""
         if step.layer < self.layers:
             return self._hidden_line(line, step.layer, env)
-        rule = step.info.get("rule")
+        rule = step.info.rule
         if (step.layer != self.layers or step.layer not in self.linear or rule is None or rule.dact is None
                 or "y" not in env):      # (a train question's worked batch shows no targets of its own)
             return line

@@ -39,6 +39,36 @@ class Rule:
     dloss: sp.Expr
 
 
+@dataclass(frozen=True, eq=False)
+class LossDataInfo:
+    """LOSS_DATA: the question, the reduction's factor, and the class labels as a column (or None)."""
+    spec: LossSpec
+    factor: sp.Rational
+    labels: np.ndarray | None
+
+
+@dataclass(frozen=True, eq=False)
+class LossValueInfo:
+    """LOSS_VALUE: which loss, over how many examples and outputs."""
+    loss: str
+    examples: int
+    outputs: int
+    factor: sp.Rational
+    reduction: str
+    huber_delta: float
+
+
+@dataclass(frozen=True, eq=False)
+class LossGradInfo:
+    """LOSS_GRAD: which loss, its derivative as a Rule, and dL/dy_hat as a matrix (rounded)."""
+    loss: str
+    rule: Rule
+    factor: sp.Rational
+    examples: int
+    outputs: int
+    matrix: np.ndarray
+
+
 def hand_form(name: str, reduction: str) -> sp.Expr:
     """The loss of one output as a hand solution writes it: the table's expression, except that the
     hinge is written max(0, 1 - y y_hat) as in the notes (checked equal to the table's form)."""
@@ -61,8 +91,8 @@ def hand_form(name: str, reduction: str) -> sp.Expr:
 def solve(q: Question) -> list[Step]:
     spec: LossSpec = q.spec
     steps = [Step("data", StepKind.LOSS_DATA, None, (), lambda v: None,
-                  info={"spec": spec, "factor": sp.Rational(REDUCTIONS[spec.reduction].batch_factor(spec.n)),
-                        "labels": None if spec.labels is None else spec.labels[:, None]})]
+                  info=LossDataInfo(spec, sp.Rational(REDUCTIONS[spec.reduction].batch_factor(spec.n)),
+                                    None if spec.labels is None else spec.labels[:, None]))]
     for name in spec.losses:
         steps.append(_value_step(q, spec, name))
         steps.append(_grad_step(q, spec, name))
@@ -163,8 +193,8 @@ def _value_step(q: Question, spec: LossSpec, name: str) -> Step:
                           (combined([sp.Float(float(v)) for v in shown_ells], factor),), (float(value),),
                           (), (sym("L"),)))
     return Step(name, StepKind.LOSS_VALUE, None, (), recompute, value=value, exact=cost, lines=tuple(lines),
-                info={"loss": name, "examples": spec.n, "outputs": spec.k, "factor": sp.Rational(factor),
-                      "reduction": spec.reduction, "huber_delta": spec.huber_delta})
+                info=LossValueInfo(loss=name, examples=spec.n, outputs=spec.k, factor=sp.Rational(factor),
+                                   reduction=spec.reduction, huber_delta=spec.huber_delta))
 
 
 def _example_formula(spec: LossSpec, name: str, hand: sp.Expr) -> tuple[sp.Expr, list[sp.Expr]]:
@@ -223,5 +253,6 @@ def _grad_step(q: Question, spec: LossSpec, name: str) -> Step:
     return Step(f"{name}_grad", StepKind.LOSS_GRAD, None, (), recompute,
                 value=round_half_up(recompute({}), decimals), exact=recompute({}), lines=(line,),
                 conventions=(kink,) if kink else (),
-                info={"loss": name, "rule": Rule(hand_form(name, spec.reduction), dloss), "factor": sp.Rational(factor),
-                      "examples": spec.n, "outputs": spec.k, "matrix": round_half_up(grad, decimals)})
+                info=LossGradInfo(loss=name, rule=Rule(hand_form(name, spec.reduction), dloss),
+                                  factor=sp.Rational(factor), examples=spec.n, outputs=spec.k,
+                                  matrix=round_half_up(grad, decimals)))

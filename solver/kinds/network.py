@@ -9,6 +9,7 @@ SymPy evaluation of the derivation; any disagreement is a bug and raises.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping
 
@@ -24,6 +25,52 @@ from ..network_diagram import diagram_step
 from ..rounding import round_half_up
 from ..steps import Line, MatrixForm, Part, Step, StepKind
 from ..symbols import meaning, sym
+
+
+# ------------------------------------------------------------------ what each step's template reads
+
+@dataclass(frozen=True, eq=False)
+class GivenInfo:
+    """GIVEN: the values the question gives (x, y, W1, b1, ...) and how it trains."""
+    values: Mapping[str, np.ndarray]
+    learning_rate: float | None
+    loss: str | None
+    reduction: str
+
+    @property
+    def has_targets(self) -> bool:
+        return "y" in self.values
+
+
+@dataclass(frozen=True, eq=False)
+class LossInfo:
+    """LOSS: how many examples the loss combines."""
+    examples: int
+
+
+@dataclass(frozen=True, eq=False)
+class OutputDeltaInfo:
+    """OUTPUT_DELTA: the derived rule dL/dz of one output and the output layer's activation."""
+    rule: derive.OutputRule
+    activation: str
+
+
+@dataclass(frozen=True, eq=False)
+class HiddenDeltaInfo:
+    """HIDDEN_DELTA: the activation of the layer."""
+    activation: str
+
+
+@dataclass(frozen=True, eq=False)
+class GradientInfo:
+    """WEIGHT_GRAD, BIAS_GRAD: how many examples the gradient combines."""
+    examples: int
+
+
+@dataclass(frozen=True, eq=False)
+class UpdateInfo:
+    """UPDATE: which parameter is updated, "W" or "b"."""
+    param: str
 
 
 def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, dict]:
@@ -105,10 +152,10 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
     for l in range(1, L + 1):
         if "weights" in q.update:
             specs.append(Step(f"W{l}_new", StepKind.UPDATE, l, (f"W{l}", f"dW{l}"),
-                              lambda v, l=l: v[f"W{l}"] - eta * v[f"dW{l}"], info={"param": "W"}))
+                              lambda v, l=l: v[f"W{l}"] - eta * v[f"dW{l}"], info=UpdateInfo("W")))
         if "biases" in q.update and net.bias:
             specs.append(Step(f"b{l}_new", StepKind.UPDATE, l, (f"b{l}", f"db{l}"),
-                              lambda v, l=l: v[f"b{l}"] - eta * v[f"db{l}"], info={"param": "b"}))
+                              lambda v, l=l: v[f"b{l}"] - eta * v[f"db{l}"], info=UpdateInfo("b")))
     return specs
 
 
@@ -202,7 +249,7 @@ def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict
              StepKind.WEIGHT_GRAD: _gradient, StepKind.BIAS_GRAD: _gradient, StepKind.UPDATE: _update}[s.kind]
     lines, matrix, info = build(q, d, s, exact, shown)
     return dataclasses.replace(s, value=shown[s.key], exact=exact[s.key], lines=tuple(lines), matrix=matrix,
-                               info={**s.info, **info})
+                               info=s.info if info is None else info)
 
 
 def _linear(q, d, s, exact, shown):
@@ -216,7 +263,7 @@ def _linear(q, d, s, exact, shown):
     matrix = MatrixForm((Part("name", "W", l), Part("name", "a", l - 1), *bias_name),
                         (Part("numbers", array=shown[f"W{l}"]), Part("numbers", array=shown[_prev(l)].T),
                          *bias_numbers))
-    return lines, matrix, {}
+    return lines, matrix, None
 
 
 def _activation(q, d, s, exact, shown):
@@ -235,7 +282,7 @@ def _activation(q, d, s, exact, shown):
         lines.append(_per_example_line(sym("a", l, j + 1), formula, shown, q.data.n, value[:, j]))
     matrix = MatrixForm((Part("name", "a", l), Part("op", "="), Part("name", "z", l, func=layer.activation)),
                         (Part("numbers", array=shown[f"z{l}"].T, func=layer.activation),))
-    return lines, matrix, {}
+    return lines, matrix, None
 
 
 def _loss(q, d, s, exact, shown):
@@ -256,7 +303,7 @@ def _loss(q, d, s, exact, shown):
         total = combined(terms, m)
         num_total = combined([sp.Float(float(v)) for v in ells], m)
         lines.append(Line(sym("L"), total, (num_total,), (float(shown[s.key]),), (), (sym("L"),)))
-    return lines, None, {"examples": n}
+    return lines, None, LossInfo(n)
 
 
 def _output_delta(q, d, s, exact, shown):
@@ -268,7 +315,7 @@ def _output_delta(q, d, s, exact, shown):
         matrix = MatrixForm((Part("name", "a", L), Part("op", "-"), Part("name", "y")),
                             (Part("numbers", array=shown[f"a{L}"].T), Part("op", "-"),
                              Part("numbers", array=shown["y"].T)))
-    return lines, matrix, {"rule": d.output, "activation": q.network.layers[-1].activation}
+    return lines, matrix, OutputDeltaInfo(d.output, q.network.layers[-1].activation)
 
 
 def _hidden_delta(q, d, s, exact, shown):
@@ -285,7 +332,7 @@ def _hidden_delta(q, d, s, exact, shown):
              Part("name", "z", l, func="prime:" + layer.activation)),
             (Part("numbers", array=shown[f"W{l + 1}"].T), Part("numbers", array=shown[f"delta{l + 1}"].T),
              Part("op", "hadamard"), Part("numbers", array=gprime.T)))
-    return lines, matrix, {"activation": layer.activation}
+    return lines, matrix, HiddenDeltaInfo(layer.activation)
 
 
 def _gradient(q, d, s, exact, shown):
@@ -312,11 +359,11 @@ def _gradient(q, d, s, exact, shown):
         total = "sum" if n > 1 else None
         matrix = MatrixForm((*scale, Part("name", "delta", l, func=total)),
                             (*scale, Part("numbers", array=shown[f"delta{l}"].T, func=total)))
-    return lines, matrix, {"examples": n}
+    return lines, matrix, GradientInfo(n)
 
 
 def _update(q, d, s, exact, shown):
-    l, param = s.layer, s.info["param"]
+    l, param = s.layer, s.info.param
     old, grad, new = shown[f"{param}{l}"], shown[f"d{param}{l}"], np.asarray(shown[s.key])
     lines = []
     for idx in np.ndindex(new.shape):
@@ -330,10 +377,9 @@ def _update(q, d, s, exact, shown):
                          Part("name", "d" + param, l)),
                         (Part("numbers", array=col(old)), Part("op", "-"),
                          Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
-    return lines, matrix, {}
+    return lines, matrix, None
 
 
 def _given_step(q: Question, given: dict) -> Step:
     return Step("given", StepKind.GIVEN, None, (), lambda v: None, value=None, exact=None,
-                info={"values": given, "learning_rate": q.learning_rate, "loss": q.loss,
-                      "reduction": q.reduction})
+                info=GivenInfo(given, q.learning_rate, q.loss, q.reduction))

@@ -7,6 +7,7 @@ shapes instead, and the total both as the steps add it up and as those entries s
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import numpy as np
@@ -16,6 +17,25 @@ from ..errors import CrossCheckError
 from ..fields.params import ParamsSpec
 from ..model import Question
 from ..steps import Line, Step, StepKind
+
+
+@dataclass(frozen=True)
+class LayerCountInfo:
+    """PARAM_COUNT: the layer's inputs and units, whether it has biases, the names of the inputs
+    (layer 1), and what the step counts: "weights" or "biases"."""
+    n_in: int
+    n_out: int
+    bias: bool
+    input_names: tuple[str, ...]
+    counts: str = "weights"
+
+
+@dataclass(frozen=True)
+class TotalInfo:
+    """PARAM_TOTAL: the parameters of each layer, the sizes n_0, n_1, ..., whether there are biases."""
+    per_layer: tuple[int, ...]
+    sizes: tuple[int, ...]
+    bias: bool
 
 
 def n(l: int) -> sp.Symbol:
@@ -46,8 +66,7 @@ def solve(q: Question) -> list[Step]:
     for l in range(1, spec.layers + 1):
         n_in, n_out = spec.sizes[l - 1], spec.sizes[l]
         weights, biases = n_in * n_out, n_out if spec.bias else 0
-        info = {"n_in": n_in, "n_out": n_out, "bias": spec.bias,
-                "input_names": spec.input_names if l == 1 else ()}
+        info = LayerCountInfo(n_in, n_out, spec.bias, spec.input_names if l == 1 else ())
         weights_line = Line(sp.Symbol(f"W_{l}"), _times(n(l - 1), n(l)),
                             (_times(sp.Integer(n_in), sp.Integer(n_out)),), (float(weights),))
         if spec.bias:
@@ -61,10 +80,10 @@ def solve(q: Question) -> list[Step]:
                               (float(weights),))
         steps.append(Step(f"weights{l}", StepKind.PARAM_COUNT, l, (), lambda v, c=weights: c,
                           value=weights, exact=weights, lines=(weights_line,),
-                          info={**info, "counts": "weights"}))
+                          info=info))
         steps.append(Step(f"biases{l}", StepKind.PARAM_COUNT, l, (), lambda v, c=biases: c,
                           value=biases, exact=biases, lines=(biases_line, layer_line),
-                          info={**info, "counts": "biases"}, part_of=f"weights{l}"))
+                          info=replace(info, counts="biases"), part_of=f"weights{l}"))
     inputs = tuple(s.key for s in steps)
 
     def total_of(values: Mapping[str, np.ndarray]):
@@ -75,8 +94,7 @@ def solve(q: Question) -> list[Step]:
     total_line = Line(sp.Symbol("P"), _plus(*(p(l) for l in range(1, spec.layers + 1))),
                       (_plus(*(sp.Integer(c) for c in per_layer)),), (float(total),))
     steps.append(Step("total", StepKind.PARAM_TOTAL, None, inputs, total_of, value=total, exact=total,
-                      lines=(total_line,), info={"per_layer": tuple(per_layer), "sizes": spec.sizes,
-                                                 "bias": spec.bias}))
+                      lines=(total_line,), info=TotalInfo(tuple(per_layer), spec.sizes, spec.bias)))
     cross_check(spec, steps)
     return steps
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import numpy as np
 import sympy as sp
@@ -22,7 +22,7 @@ from ..figures import Boundary, Chart, Series, clip_line
 from ..model import Question
 from ..perceptron_run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
 from ..rounding import round_half_up
-from ..steps import Step, StepKind
+from ..steps import FigureInfo, Step, StepKind
 from ..tolerances import RTOL
 
 FULL_VISIT_ROWS = 60     # epochs shown visit by visit while the rows stay within this (epoch 1 always)
@@ -37,6 +37,175 @@ class Runs:
     hand: Run
     exact: Run
     orders: tuple[tuple[int, ...], ...]
+
+
+# ------------------------------------------------------------------ what each step's template reads
+
+@dataclass(frozen=True)
+class Case:
+    """One case of the perceptron trick: the label, the prediction, and y - y_hat."""
+    y: int
+    yhat: int
+    diff: int
+
+
+@dataclass(frozen=True)
+class Point:
+    i: int                     # 1-based
+    x: tuple[float, ...]
+    y: int
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One visit in an epoch's table: the point, its score, the prediction (trick) or the margin
+    y f(x) (hinge), the step taken, and the line after it."""
+    t: int
+    i: int
+    x: tuple[float, ...]
+    y: int
+    score: float
+    yhat: int
+    margin: float
+    mistake: bool
+    step: float
+    w: tuple[float, ...]
+    b: float
+
+
+@dataclass(frozen=True, eq=False)
+class Update:
+    """One parameter's update in a worked visit: lhs <- formula = numbers = value."""
+    lhs: sp.Expr
+    formula: sp.Expr
+    numbers: sp.Expr
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class WorkedVisit:
+    """One visit with the numbers put in: the score (lhs = formula = numbers = score), and each update."""
+    t: int
+    i: int
+    lhs: sp.Expr
+    formula: sp.Expr
+    numbers: sp.Expr
+    score: float
+    y: int
+    yhat: int
+    mistake: bool
+    margin: float
+    updates: list[Update]
+
+
+@dataclass(frozen=True)
+class EpochRow:
+    """One later epoch in the summary: its updates and the line at its end with its errors."""
+    epoch: int
+    updates: int
+    errors: int
+    w: tuple[float, ...]
+    b: float
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """The epochs past the summary's rows, told in a sentence: first to last, and their updates."""
+    first: int
+    last: int
+    updates: int
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """One point with the final line: its score, the prediction or the margin, misclassified or not."""
+    i: int
+    x: tuple[float, ...]
+    y: int
+    score: float
+    yhat: int
+    margin: float
+    mistake: bool
+
+
+@dataclass(frozen=True, eq=False)
+class RuleInfo:
+    """RULE: the question, the four cases of the trick (none for the hinge), the score of point i
+    as a formula, and the points."""
+    spec: Perceptron
+    cases: list[Case]
+    score_formula_i: sp.Expr
+    points: list[Point]
+
+
+@dataclass(frozen=True, eq=False)
+class EpochInfo:
+    """VISITS: one epoch visit by visit, a row each; the first visits of epoch 1 worked out."""
+    epoch: int
+    rows: list[VisitRow]
+    worked: list[WorkedVisit]
+    unworked: int              # visits of epoch 1 not worked out
+    order: list[int] | None    # the points in the order visited (1-based), when shuffled
+    updates: int
+    errors: int
+    last: int                  # the last epoch run
+    stopped_early: bool
+    allowed: int
+    rule: str
+    classes: tuple[int, int]
+    d: int
+    summary: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, eq=False)
+class EpochsSummaryInfo:
+    """VISITS: the later epochs, a row each; past SUMMARY_ROWS a sentence."""
+    first: int
+    last_listed: int
+    rows: list[EpochRow]
+    unlisted: Unlisted | None
+    order: int | None          # the seed
+    stopped_early: bool
+    allowed: int
+    last: int
+    d: int
+    rule: str
+    summary: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class LinesFigureInfo(FigureInfo):
+    """FIGURE: the points and the lines; the epochs whose line has w = 0 or lies outside."""
+    no_line: list[int]
+    outside: list[int]
+    thinned: bool
+    words: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class FinalLineInfo:
+    """RESULT w_final: the final line (its equation with the numbers in) and how the run went."""
+    equation: sp.Expr
+    epochs_run: int
+    allowed: int
+    stopped_early: bool
+    d: int
+    rule: str
+    updates: int
+    role: ClassVar[str] = "final_line"
+
+
+@dataclass(frozen=True, eq=False)
+class FinalErrorsInfo:
+    """RESULT errors_final: every point with the final line, and the perceptron loss of the final
+    line for the hinge rule."""
+    rows: list[PointRow]
+    rule: str
+    classes: tuple[int, int]
+    d: int
+    n: int
+    loss: float | None
+    role: ClassVar[str] = "final_errors"
 
 
 def solve(q: Question) -> list[Step]:
@@ -158,30 +327,30 @@ def _rule_step(p: Perceptron) -> Step:
     if p.rule == "trick":
         # (y, y_hat, y - y_hat): correct twice, then the two mistakes, in the order of the notes
         cases = [(positive, positive), (negative, negative), (positive, negative), (negative, positive)]
-        cases = [{"y": y, "yhat": yh, "diff": y - yh} for y, yh in cases]
+        cases = [Case(y, yh, y - yh) for y, yh in cases]
     else:
         cases = []
     return Step("rule", StepKind.RULE, None, (), lambda v: None,
-                info={"spec": p, "cases": cases, "score_formula_i": _score_formula("i", p.d),
-                      "points": [{"i": i + 1, "x": tuple(float(v) for v in row), "y": int(y)}
-                                 for i, (row, y) in enumerate(zip(p.points, p.labels))]})
+                info=RuleInfo(p, cases, _score_formula("i", p.d),
+                              [Point(i + 1, tuple(float(v) for v in row), int(y))
+                               for i, (row, y) in enumerate(zip(p.points, p.labels))]))
 
 
-def _visit_row(p: Perceptron, v) -> dict:
+def _visit_row(p: Perceptron, v) -> VisitRow:
     label = int(p.labels[v.point])
-    return {"t": v.t, "i": v.point + 1, "x": tuple(float(c) for c in p.points[v.point]), "y": label,
-            "score": float(v.score), "yhat": v.prediction, "margin": float(label * v.score),
-            "mistake": v.mistake, "step": float(v.step), "w": tuple(float(c) for c in v.w), "b": float(v.b)}
+    return VisitRow(t=v.t, i=v.point + 1, x=tuple(float(c) for c in p.points[v.point]), y=label,
+                    score=float(v.score), yhat=v.prediction, margin=float(label * v.score),
+                    mistake=v.mistake, step=float(v.step), w=tuple(float(c) for c in v.w), b=float(v.b))
 
 
-def _worked(p: Perceptron, v, before_w, before_b) -> dict:
+def _worked(p: Perceptron, v, before_w, before_b) -> WorkedVisit:
     """One visit with the numbers put in: the score, and each update."""
     i, d = v.point + 1, p.d
     x = p.points[v.point]
     y = int(p.labels[v.point])
-    out = {"t": v.t, "i": i, "lhs": _score_symbol(p, i), "formula": _score_formula(i, d),
-           "numbers": _score_numbers(before_w, before_b, x), "score": float(v.score), "y": y,
-           "yhat": v.prediction, "mistake": v.mistake, "margin": float(y * v.score), "updates": []}
+    out = WorkedVisit(t=v.t, i=i, lhs=_score_symbol(p, i), formula=_score_formula(i, d),
+                      numbers=_score_numbers(before_w, before_b, x), score=float(v.score), y=y,
+                      yhat=v.prediction, mistake=v.mistake, margin=float(y * v.score), updates=[])
     if not v.mistake:
         return out
     eta = _s("eta")
@@ -195,15 +364,15 @@ def _worked(p: Perceptron, v, before_w, before_b) -> dict:
     lr = _num(p.learning_rate)
     targets = [(_w(j, d), before_w[j - 1], _x(i, j, d), x[j - 1], v.w[j - 1]) for j in range(1, d + 1)]
     for lhs, old, xs, xv, new in targets:
-        out["updates"].append({
-            "lhs": lhs, "formula": sp.Add(lhs, sp.Mul(eta, factor, xs, evaluate=False), evaluate=False),
-            "numbers": sp.Add(_num(old), sp.Mul(lr, factor_numbers, _num(xv), evaluate=False), evaluate=False),
-            "value": float(new)})
+        out.updates.append(Update(
+            lhs=lhs, formula=sp.Add(lhs, sp.Mul(eta, factor, xs, evaluate=False), evaluate=False),
+            numbers=sp.Add(_num(old), sp.Mul(lr, factor_numbers, _num(xv), evaluate=False), evaluate=False),
+            value=float(new)))
     b = _s("b")
-    out["updates"].append({
-        "lhs": b, "formula": sp.Add(b, sp.Mul(eta, factor, evaluate=False), evaluate=False),
-        "numbers": sp.Add(_num(before_b), sp.Mul(lr, factor_numbers, evaluate=False), evaluate=False),
-        "value": float(v.b)})
+    out.updates.append(Update(
+        lhs=b, formula=sp.Add(b, sp.Mul(eta, factor, evaluate=False), evaluate=False),
+        numbers=sp.Add(_num(before_b), sp.Mul(lr, factor_numbers, evaluate=False), evaluate=False),
+        value=float(v.b)))
     return out
 
 
@@ -231,24 +400,24 @@ def _visit_steps(p: Perceptron, runs: Runs) -> list[Step]:
             if e.number == 1 and len(worked) < WORKED_VISITS:
                 worked.append(_worked(p, v, w, b))
             w, b = v.w, v.b
-        info = {"epoch": e.number, "rows": [_visit_row(p, v) for v in visits], "worked": worked,
-                "unworked": len(visits) - len(worked) if e.number == 1 else 0,
-                "order": [i + 1 for i in runs.orders[e.number - 1]] if p.order is not None else None,
-                "updates": e.updates, "errors": e.errors, "last": last,
-                "stopped_early": run.stopped_early and e.number == last, "allowed": p.epochs,
-                "rule": p.rule, "classes": p.classes, "d": p.d, "summary": False}
+        info = EpochInfo(epoch=e.number, rows=[_visit_row(p, v) for v in visits], worked=worked,
+                         unworked=len(visits) - len(worked) if e.number == 1 else 0,
+                         order=[i + 1 for i in runs.orders[e.number - 1]] if p.order is not None else None,
+                         updates=e.updates, errors=e.errors, last=last,
+                         stopped_early=run.stopped_early and e.number == last, allowed=p.epochs,
+                         rule=p.rule, classes=p.classes, d=p.d)
         steps.append(Step(f"epoch{e.number}", StepKind.VISITS, None, (), lambda v: None, info=info))
     rest = run.epochs[full:]
     if rest:
         listed, unlisted = rest[:SUMMARY_ROWS], rest[SUMMARY_ROWS:]
-        info = {"summary": True, "first": rest[0].number, "last_listed": listed[-1].number,
-                "rows": [{"epoch": e.number, "updates": e.updates, "errors": e.errors,
-                          "w": tuple(float(c) for c in e.w), "b": float(e.b)} for e in listed],
-                "unlisted": None if not unlisted else {
-                    "first": unlisted[0].number, "last": unlisted[-1].number,
-                    "updates": sum(e.updates for e in unlisted)},
-                "order": p.order, "stopped_early": run.stopped_early, "allowed": p.epochs,
-                "last": last, "d": p.d, "rule": p.rule}
+        info = EpochsSummaryInfo(
+            first=rest[0].number, last_listed=listed[-1].number,
+            rows=[EpochRow(e.number, e.updates, e.errors, tuple(float(c) for c in e.w), float(e.b))
+                  for e in listed],
+            unlisted=None if not unlisted else Unlisted(unlisted[0].number, unlisted[-1].number,
+                                                        sum(e.updates for e in unlisted)),
+            order=p.order, stopped_early=run.stopped_early, allowed=p.epochs,
+            last=last, d=p.d, rule=p.rule)
         steps.append(Step("epochs_rest", StepKind.VISITS, None, (), lambda v: None, info=info))
     return steps
 
@@ -287,7 +456,7 @@ def _figure_step(p: Perceptron, run: Run) -> Step:
     no_line = [e for e, w, b in kept if not any(w)]
     outside = [e for e, w, b in kept if any(w) and clip_line(w, b, xlim, ylim) is None]
     return Step("figure", StepKind.FIGURE, None, (), lambda v: None,
-                info={"chart": chart, "no_line": no_line, "outside": outside, "thinned": thinned})
+                info=LinesFigureInfo(chart, no_line=no_line, outside=outside, thinned=thinned))
 
 
 def _box(values: np.ndarray) -> tuple[float, float]:
@@ -323,16 +492,16 @@ def _result_steps(p: Perceptron, runs: Runs, decimals: int, carry: str) -> list[
         yhat = p.classes[1] if score >= 0 else p.classes[0]
         mistake = y * score <= 0 if p.rule == "hinge" else yhat != y
         loss += max(Fraction(0), -y * score)
-        rows.append({"i": i + 1, "x": tuple(float(v) for v in p.points[i]), "y": y, "score": float(score),
-                     "yhat": yhat, "margin": float(y * score), "mistake": bool(mistake)})
-    if sum(r["mistake"] for r in rows) != hand.errors:
+        rows.append(PointRow(i=i + 1, x=tuple(float(v) for v in p.points[i]), y=y, score=float(score),
+                             yhat=yhat, margin=float(y * score), mistake=bool(mistake)))
+    if sum(r.mistake for r in rows) != hand.errors:
         raise CrossCheckError(f"perceptron errors_final: the run counts {hand.errors}, the final line "
-                              f"{sum(r['mistake'] for r in rows)}")
+                              f"{sum(r.mistake for r in rows)}")
     w_value = round_half_up(_floats(hand.w), decimals)
     b_value = round_half_up(float(hand.b), decimals)
-    info = {"equation": _line_equation(w_value, b_value, p.d), "epochs_run": hand.epochs[-1].number,
-            "allowed": p.epochs, "stopped_early": hand.stopped_early, "d": p.d, "rule": p.rule,
-            "updates": hand.updates}
+    info = FinalLineInfo(equation=_line_equation(w_value, b_value, p.d), epochs_run=hand.epochs[-1].number,
+                         allowed=p.epochs, stopped_early=hand.stopped_early, d=p.d, rule=p.rule,
+                         updates=hand.updates)
     return [
         Step("w_final", StepKind.RESULT, None, (), final_w, value=w_value, exact=_floats(exact_run.w), info=info),
         Step("b_final", StepKind.RESULT, None, (), final_b, value=b_value, exact=float(exact_run.b),
@@ -341,6 +510,6 @@ def _result_steps(p: Perceptron, runs: Runs, decimals: int, carry: str) -> list[
              part_of="w_final"),
         Step("errors_final", StepKind.RESULT, None, ("w_final", "b_final"), errors, value=hand.errors,
              exact=exact_run.errors,
-             info={"rows": rows, "rule": p.rule, "classes": p.classes, "d": p.d, "n": p.n,
-                   "loss": float(loss / p.n) if p.rule == "hinge" else None}),
+             info=FinalErrorsInfo(rows=rows, rule=p.rule, classes=p.classes, d=p.d, n=p.n,
+                                  loss=float(loss / p.n) if p.rule == "hinge" else None)),
     ]

@@ -60,6 +60,97 @@ class Trained:
         return self.value(self.shown.losses[:self.shown.epochs_run + 1])
 
 
+# ------------------------------------------------------------------ what each step's template reads
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SettingInfo:
+    """One batch setting as the text describes it, and how its run ended."""
+    label: str
+    name: str
+    prefix: str                 # of its answer keys
+    size: int
+    full: bool
+    updates: int                # per epoch
+    last_batch: int             # examples in a short last mini-batch (0: none)
+    epochs_run: int
+    stopped: bool
+    change: float               # the loss change of the last epoch, to two figures
+    run_key: str | None         # the epochs_run answer key (with a tolerance)
+    finals: list[tuple[str, int, str]]   # (param, layer, answer key) of the final parameters
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FirstUpdate:
+    """The first update, worked in full by the backprop steps (`worked`) or too large to be."""
+    worked: bool
+    examples: list[int]         # its mini-batch (1-based)
+    label: str
+    compared: bool
+    limit: int
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TrainingInfo:
+    """TRAINING: the training set (the first rows: (example, x, y)), the start, how the epochs run."""
+    values: dict[str, np.ndarray]
+    n: int
+    rows: list[tuple]
+    outputs: int
+    labels: bool
+    settings: list[SettingInfo]
+    epochs: int
+    tolerance: float | None
+    shuffle: int | None
+    orders: list[list[int]]
+    loss: str
+    reduction: str
+    learning_rate: float
+    update: tuple[str, ...]
+    bias: bool
+    carry: str
+    first: FirstUpdate
+
+
+@dataclasses.dataclass(frozen=True)
+class EpochTableRow:
+    """A row of the table of epochs: the loss of each setting (None past its stop) and the
+    parameters of the first setting (None when the table has no parameter columns)."""
+    epoch: int
+    losses: list[float | None]
+    params: list[float] | None
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class EpochsInfo:
+    """EPOCHS: the table (every `every`-th epoch past the first ten), the parameters in its
+    columns, the settings and the loss curve."""
+    rows: list[EpochTableRow]
+    columns: list
+    every: int | None
+    last: int
+    settings: list[SettingInfo]
+    chart: Chart
+    tolerance: float | None
+    epochs: int
+    reduction: str
+    update: tuple[str, ...]
+    bias: bool
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class EpochLossInfo:
+    """EPOCH_LOSS: the epoch and the batch setting (its name)."""
+    epoch: int
+    setting: str
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TrainResultInfo:
+    """RESULT: what the value is, "W" or "b" (after training) or "epochs_run", and of which setting."""
+    param: str
+    setting: str
+
+
 def solve(q: Question) -> list[Step]:
     spec: Train = q.spec
     names = _parameter_symbols(q)
@@ -173,14 +264,14 @@ def _cross_check(q: Question, t: Trained) -> None:
 
 # ------------------------------------------------------------------ steps
 
-def _setting_info(q: Question, t: Trained) -> dict:
+def _setting_info(q: Question, t: Trained) -> SettingInfo:
     n, s = q.data.n, t.setting
-    return {"label": s.label, "name": s.name, "prefix": t.prefix, "size": s.size, "full": s.full,
-            "updates": s.updates_per_epoch(n), "last_batch": n % s.size if not s.full else 0,
-            "epochs_run": t.shown.epochs_run, "stopped": t.shown.stopped,
-            "change": _two_figures(abs(float(t.losses[-1] - t.losses[-2]))) if t.shown.epochs_run else 0.0,
-            "run_key": f"{t.prefix}epochs_run" if q.spec.tolerance is not None else None,
-            "finals": _final_keys(q, t.prefix)}
+    return SettingInfo(label=s.label, name=s.name, prefix=t.prefix, size=s.size, full=s.full,
+                       updates=s.updates_per_epoch(n), last_batch=n % s.size if not s.full else 0,
+                       epochs_run=t.shown.epochs_run, stopped=t.shown.stopped,
+                       change=_two_figures(abs(float(t.losses[-1] - t.losses[-2]))) if t.shown.epochs_run else 0.0,
+                       run_key=f"{t.prefix}epochs_run" if q.spec.tolerance is not None else None,
+                       finals=_final_keys(q, t.prefix))
 
 
 def _two_figures(v: float) -> float:
@@ -209,15 +300,15 @@ def _training_step(q: Question, runs: list[Trained], worked: bool) -> Step:
     orders = [[int(i) + 1 for i in order] for order in shuffled.shown.orders] if shuffled else []
     first = runs[0]
     targets = data.labels[:, None] if data.labels is not None else data.y
-    info = {
-        "values": values, "n": data.n, "rows": [(e + 1, data.x[e], targets[e]) for e in range(min(data.n, MAX_DATA_ROWS))],
-        "outputs": targets.shape[1], "labels": data.labels is not None,
-        "settings": [_setting_info(q, t) for t in runs], "epochs": spec.epochs, "tolerance": spec.tolerance,
-        "shuffle": spec.shuffle, "orders": orders, "loss": q.loss, "reduction": q.reduction,
-        "learning_rate": q.learning_rate, "update": q.update, "bias": net.bias, "carry": q.display.carry,
-        "first": {"worked": worked, "examples": [int(i) + 1 for i in first.shown.first_batch],
-                  "label": first.setting.label, "compared": spec.compared, "limit": MAX_EXAMPLES},
-    }
+    info = TrainingInfo(
+        values=values, n=data.n, rows=[(e + 1, data.x[e], targets[e]) for e in range(min(data.n, MAX_DATA_ROWS))],
+        outputs=targets.shape[1], labels=data.labels is not None,
+        settings=[_setting_info(q, t) for t in runs], epochs=spec.epochs, tolerance=spec.tolerance,
+        shuffle=spec.shuffle, orders=orders, loss=q.loss, reduction=q.reduction,
+        learning_rate=q.learning_rate, update=q.update, bias=net.bias, carry=q.display.carry,
+        first=FirstUpdate(worked=worked, examples=[int(i) + 1 for i in first.shown.first_batch],
+                          label=first.setting.label, compared=spec.compared, limit=MAX_EXAMPLES),
+    )
     return Step("training", StepKind.TRAINING, None, (), lambda v: None, info=info)
 
 
@@ -250,7 +341,7 @@ def _epochs_step(q: Question, runs: list[Trained], names) -> Step:
     for k in epochs:
         losses = [float(t.losses[k]) if k <= t.shown.epochs_run else None for t in runs]
         params = [float(v) for v in runs[0].value(runs[0].shown.history[k][keep])] if names else None
-        rows.append({"epoch": k, "losses": losses, "params": params})
+        rows.append(EpochTableRow(k, losses, params))
     series = tuple(Series(t.setting.label, tuple(float(k) for k in range(len(t.losses))),
                           tuple(float(v) for v in t.losses), group=i) for i, t in enumerate(runs))
     ys = [v for t in runs for v in t.losses]
@@ -258,9 +349,9 @@ def _epochs_step(q: Question, runs: list[Trained], names) -> Step:
     chart = Chart("loss-curve", "Loss per epoch" + (", batch settings compared" if spec.compared else ""),
                   "epoch", f"loss L ({q.reduction.replace('_', ' ')})" + (", log scale" if log_y else ""),
                   series, log_y=log_y)
-    info = {"rows": rows, "columns": list(names), "every": every, "last": last,
-            "settings": [_setting_info(q, t) for t in runs], "chart": chart, "tolerance": spec.tolerance,
-            "epochs": spec.epochs, "reduction": q.reduction, "update": q.update, "bias": q.network.bias}
+    info = EpochsInfo(rows=rows, columns=list(names), every=every, last=last,
+                      settings=[_setting_info(q, t) for t in runs], chart=chart, tolerance=spec.tolerance,
+                      epochs=spec.epochs, reduction=q.reduction, update=q.update, bias=q.network.bias)
     return Step("epochs", StepKind.EPOCHS, None, (), lambda v: None, info=info)
 
 
@@ -276,21 +367,21 @@ def _answer_steps(q: Question, t: Trained) -> list[Step]:
         steps.append(Step(f"{p}loss_epoch{k}", StepKind.EPOCH_LOSS, None, (),
                           lambda v, k=k: float(rerun().losses[k]),
                           value=float(t.losses[k]), exact=float(t.exact.losses[k]),
-                          info={"epoch": k, "setting": t.setting.name}, part_of="epochs"))
+                          info=EpochLossInfo(k, t.setting.name), part_of="epochs"))
     for param, l, key in _final_keys(q, p):
         which = "weights" if param == "W" else "biases"
         steps.append(Step(key, StepKind.RESULT, l, (),
                           lambda v, l=l, which=which: rerun().value(getattr(rerun().shown, which)[l - 1]),
                           value=t.value(getattr(t.shown, which)[l - 1]),
                           exact=np.asarray(getattr(t.exact, which)[l - 1], dtype=float),
-                          info={"param": param, "setting": t.setting.name}, part_of="epochs"))
+                          info=TrainResultInfo(param, t.setting.name), part_of="epochs"))
     if spec.tolerance is not None:
         keys = tuple(f"{p}loss_epoch{k}" for k in range(1, t.shown.epochs_run + 1))
         steps.append(Step(f"{p}epochs_run", StepKind.RESULT, None, keys,
                           functools.partial(_epochs_run, start=float(t.losses[0]), keys=keys,
                                             tolerance=spec.tolerance),
                           value=int(t.shown.epochs_run), exact=int(t.exact.epochs_run),
-                          info={"param": "epochs_run", "setting": t.setting.name}, part_of="epochs"))
+                          info=TrainResultInfo("epochs_run", t.setting.name), part_of="epochs"))
     return steps
 
 

@@ -111,7 +111,7 @@ def _sheet_questions(solution, fmt: str, assets, stem: str, brief: bool) -> list
         f = formatter_for(qs, fmt, _SharedPictures(assets, f"{stem}-{qs.question.id}"), brief)
         given = []
         for s in qs.shown:
-            if s.kind in given_kinds or (given and s.kind == StepKind.FIGURE and s.key == "diagram"):
+            if s.kind in given_kinds or (given and s.kind == StepKind.FIGURE and s.info.given):
                 given.append(s)
             else:
                 break
