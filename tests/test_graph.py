@@ -66,6 +66,22 @@ def test_a_let_matches_the_same_part_in_the_expression(tmp_path):
     assert "node_s" in a and "node_u" in a and len([k for k in a if k.startswith("node_")]) == 3
 
 
+@pytest.mark.parametrize("expression", ["3*(a + b*c)", "3*(c*b + a)", "(b*c + a)*3"])
+def test_the_notes_way_of_naming_lets_the_expression_stand_whole(tmp_path, expression):
+    """Seed 004: "J = 3(a + bc). Let bc = u. Let a + bc = v." The lets name parts of the
+    expression (sums and products in any order) and are drawn and answered under their names."""
+    a = answers(tmp_path, f"kind: graph\nexpression: {expression}\nlet: {{u: b*c, v: a + u}}\n"
+                          "at: {a: 5, b: 3, c: 2}\n")
+    assert {k: v["value"] for k, v in a.items()} == {
+        "node_u": 6.0, "node_v": 11.0, "value": 33.0, "d_a": 3.0, "d_b": 6.0, "d_c": 9.0}
+
+
+def test_a_let_that_is_no_part_of_the_expression_is_refused(tmp_path):
+    with pytest.raises(ProblemError, match=r"let\.v: the intermediate 'v' is not used by the expression"):
+        solve(write(tmp_path, "kind: graph\nexpression: 3*(a + b*c)\nlet: {u: b*c, v: a - u}\n"
+                              "at: {a: 5, b: 3, c: 2}\n"))
+
+
 def test_the_output_can_be_the_last_let(tmp_path):
     sol = solve(write(tmp_path, "kind: graph\nlet: {z: w*x + b, L: (z - 1)**2}\nexpression: L\n"
                                 "at: {w: 2, x: 3, b: 1}\n"))

@@ -24,7 +24,7 @@ from typing import Any
 from .. import fieldtypes as ft
 from ..errors import ProblemError
 from ..expression import (BINARY, FUNCTIONS, MAX_LENGTH, Call, DomainError, ExpressionError, Name, Neg, Num,
-                          Tree, check_domain, names_in, parse)
+                          Tree, check_domain, names_in, parse, shape)
 from ..problem import Reader, describe, suggest
 from ..yamlsource import dotted
 
@@ -180,25 +180,50 @@ def _text_start(file: str, line: int, key_col: int, text: str) -> int | None:
 
 
 def _check_used(r: Reader, path, tree: Tree, lets, at: dict) -> None:
-    """Every variable and intermediate given is used: an unused one is usually a typo."""
+    """Every variable and intermediate given is used: an unused one is usually a typo. An
+    intermediate is used when a tree uses its name, or when its operation occurs in a used tree
+    (the notes' "J = 3(a + bc). Let bc = u. Let a + bc = v.": sums and products in any order)."""
     definitions = {k: t for k, t, _ in lets}
+    shapes = {v: ("var", v) for v in at}
+    for k, t, _ in lets:
+        shapes[k] = shape(t, shapes)
     used: set[str] = set()
-    todo = names_in(tree)
-    while todo:
-        n = todo.pop()
-        if n in used:
-            continue
-        used.add(n)
-        if n in definitions:
-            todo += names_in(definitions[n])
+    seen_shapes = set(_subtree_shapes(tree, shapes)[1:])    # the parts, not the whole expression
+    todo, trees = names_in(tree), []
+    while todo or trees:
+        for t in trees:
+            seen_shapes.update(_subtree_shapes(t, shapes))
+        trees = []
+        todo += [k for k in definitions if k not in used and k not in todo and shapes[k] in seen_shapes]
+        while todo:
+            n = todo.pop()
+            if n in used:
+                continue
+            used.add(n)
+            if n in definitions:
+                todo += names_in(definitions[n])
+                trees.append(definitions[n])
     for k, _, _ in lets:
         if k not in used:
-            raise r.fail(path + ("let", k), f"the intermediate {k!r} is not used by the expression; "
-                         "use it or remove it")
+            raise r.fail(path + ("let", k), f"the intermediate {k!r} is not used by the expression "
+                         "(neither by its name nor as an operation in it); use it or remove it")
     for v in at:
         if v not in used:
             raise r.fail(path + ("at", v), f"the variable {v!r} is not used by the expression; "
                          "use it or remove it")
+
+
+def _subtree_shapes(tree: Tree, shapes: dict) -> list[tuple]:
+    """The shape of every operation in a tree (see expression.shape), the whole tree's first."""
+    out = []
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, (Num, Name)):
+            continue
+        out.append(shape(t, shapes))
+        stack += [t.arg] if isinstance(t, (Call, Neg)) else [t.left, t.right]
+    return out
 
 
 def _operations(tree: Tree) -> int:
