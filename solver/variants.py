@@ -134,8 +134,12 @@ def clash(qs: QuestionSolution, original: QuestionSolution) -> str | None:
                 i, j = (np.unravel_index(w, value.shape) for w in where[:2])
                 return f"{qs.question.id}: {key} shows {flat[where[0]]:g} at {_index(i)} and at {_index(j)}"
     keys = [k for k, v in now.items() if v.size >= 2]
+    inputs = {s.key: set(s.inputs) for s in qs.steps}
     for a_i, a in enumerate(keys):
         for b in keys[a_i + 1:]:
+            if a in inputs.get(b, ()) or b in inputs.get(a, ()):
+                continue    # a step equal to its own input is the method at work (a ReLU whose units are
+                            # all active: a = z), not a clash; rejecting it would favour dead units
             if now[a].shape == now[b].shape and np.array_equal(now[a], now[b]) \
                     and a in before and b in before and before[a].shape == before[b].shape \
                     and not np.array_equal(before[a], before[b]):

@@ -15,7 +15,7 @@ from solver.api import solve
 from solver.errors import ProblemError
 from solver.randomize import Grid
 from solver.settings import Settings
-from solver.variants import (clash, converged, degenerate, load_plan, make_variant, saturated, write_variants,
+from solver.variants import (clash, converged, degenerate, draw, load_plan, make_variant, saturated, write_variants,
                              zero_gradient)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,48 @@ def test_no_clash_where_the_original_is_equal_too(tmp_path):
     """Equal entries the original has by design (here equal weights) are not a clash."""
     equal = solved(tmp_path, "o", w1="[[0.2, 0.2], [0.2, 0.2]]", x="[0.5, 0.5]")
     assert clash(equal, equal) is None
+
+
+RELU = """\
+questions:
+  - kind: forward
+    network:
+      inputs: 2
+      layers:
+        - {units: 3, activation: relu, weights: [[0.4, -0.3], [0.2, 0.1], [-0.5, 0.3]], biases: [0.1, 0.0, -0.1]}
+        - {units: 1, activation: linear, weights: [[0.5, -0.4, 0.3]], biases: [0.0]}
+    data: {x: [1.0, 2.0]}
+randomize:
+  questions[0].network.layers[0].weights: {low: -0.5, high: 0.5, step: 0.1, nonzero: true}
+"""
+
+
+def test_an_all_active_relu_layer_is_no_clash(tmp_path):
+    """a1 = z1 when every ReLU unit is active: the method at work, not two answers that clash."""
+    original = solve(_write(tmp_path, "o", RELU)).questions[0]
+    active = RELU.replace("[[0.4, -0.3], [0.2, 0.1], [-0.5, 0.3]]", "[[0.4, 0.3], [0.2, 0.1], [0.5, 0.3]]")
+    assert clash(solve(_write(tmp_path, "v", active)).questions[0], original) is None
+
+
+def test_drawn_relu_layers_have_dead_units_as_often_as_uniform_draws(tmp_path):
+    """The share of variants with a dead unit is close to that of the uniform draws they come from
+    (counted here independently: z = W x + b over the same grid). It used to be 40 of 40."""
+    path = _write(tmp_path, "relu", RELU)
+    plan = load_plan(path, 11, "markdown", Settings(), False, 60)
+    dead = sum(bool(np.any(np.asarray(draw(plan, k)[1].questions[0].step("a1").value) == 0))
+               for k in range(60))
+    grid = [v / 10 for v in range(-5, 6) if v != 0]
+    rng = np.random.default_rng(0)
+    W = rng.choice(grid, size=(20000, 3, 2))
+    z = W @ np.array([1.0, 2.0]) + np.array([0.1, 0.0, -0.1])
+    expected = float(np.mean(np.any(np.round(z, 4) <= 0, axis=1)))
+    assert abs(dead / 60 - expected) < 0.2, (dead, expected)
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text)
+    return path
 
 
 def test_converged_when_the_perceptron_never_updates(tmp_path):
