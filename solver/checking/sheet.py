@@ -15,7 +15,7 @@ import numpy as np
 
 from ..answersheet import answer_steps, describe, output_key, shape_words
 from ..errors import visible
-from ..problem import describe as describe_value
+from ..reading import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
 from ..yamlsource import Path_, Source, Unreadable, dotted

@@ -25,7 +25,7 @@ from .. import fieldtypes as ft
 from ..errors import ProblemError
 from ..expression import (BINARY, FUNCTIONS, MAX_LENGTH, Call, DomainError, ExpressionError, Name, Neg, Num,
                           Tree, check_domain, names_in, parse)
-from ..problem import Reader, describe, suggest
+from ..reading import Reader, describe, suggest
 from ..yamlsource import dotted
 
 MAX_VARIABLES = 20

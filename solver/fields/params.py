@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..fieldtypes import BOOLEAN, integer, list_of, ref
-from ..problem import LAYER_KEYS, NETWORK_KEYS, Reader, describe
+from ..problem import LAYER_KEYS, NETWORK_KEYS
+from ..reading import Reader, describe
 from ..yamlsource import Path_
 
 MAX_LAYERS = 20          # one line of arithmetic per layer; longer lists are more likely a slip

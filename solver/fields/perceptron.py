@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import arrays
-from ..problem import Matrix, Reader, Vector, describe, shape
+from ..reading import Matrix, Reader, Vector, describe, shape
 
 from ..fieldtypes import MATRIX, NUMBER, VECTOR, any_of, choice, const, integer, list_of, positive
 

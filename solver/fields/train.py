@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..fieldtypes import any_of, const, integer, one_or_list, positive
-from ..problem import Reader, describe, suggest
+from ..reading import Reader, describe, suggest
 
 MAX_EPOCHS = 100_000
 MAX_SEED = 2**32 - 1
