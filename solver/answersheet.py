@@ -10,7 +10,8 @@ import re
 
 import numpy as np
 
-from .solution import QuestionSolution, Solution
+from .kinds.registry import kind
+from .solution import OUTPUT_ALIAS as ALIAS, QuestionSolution, Solution
 from .steps import PER_EXAMPLE, Step, StepKind, as_answer
 
 LOSS_NAMES = {"mse": "mean squared error", "mae": "mean absolute error", "huber": "Huber loss",
@@ -52,8 +53,7 @@ def answer_steps(qs: QuestionSolution) -> list[Step]:
 
 def output_key(qs: QuestionSolution) -> str | None:
     """The key `yhat` is another name for (the last layer's activations), if the kind has one."""
-    q = qs.question
-    return f"a{len(q.network.layers)}" if q.kind in ("forward", "backprop") else None
+    return qs.output_key
 
 
 def json_value(qs: QuestionSolution, step: Step, value):
@@ -66,7 +66,7 @@ def json_value(qs: QuestionSolution, step: Step, value):
 
 def describe(qs: QuestionSolution, step: Step) -> str:
     """What the key is, in words, with its shape: 'gradient of W[1], 3 x 2 (units x inputs)'."""
-    first = " in the first update" if qs.question.kind == "train" and step.part_of is None else ""
+    first = " in the first update" if kind(qs.question.kind).first_update and step.part_of is None else ""
     return f"{_what(qs, step)}{first}, {shape_words(qs, step)}"
 
 

@@ -11,21 +11,19 @@ NumPy, so that a bad file is refused at once.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from typing import Any
 
 from .activations import ACTIVATIONS
 from .fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, mapping_of,
                          nonnegative, one_or_list, optional, positive, ref, text)
+from .kinds import registry
 from .losses import LOSSES, REDUCTIONS
 from .model import Data, Display, Layer, Marking, Network, Problem, Question
 from .reading import Matrix, Reader, Vector, default_id, describe, one_of, plural, shape, suggest, transpose
 from .settings import MAX_PARAMETERS
 from .yamlsource import Path_, Source, dotted
 
-KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
-NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question is a network and data
-FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
+KINDS = registry.NAMES       # every kind of question, each with its folder solver/kinds/<kind>/
 NOTATIONS = ("layer", "indexed", "batch")
 # The names of the activation, loss and reduction tables (plain data: reading them loads no SymPy).
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
@@ -61,8 +59,6 @@ LOSS_ALIASES = {
 }
 ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear", "heaviside": "step",
                       "leaky": "leaky_relu", "lrelu": "leaky_relu", "leakyrelu": "leaky_relu"}
-MAX_EXAMPLES = 16            # a worked solution shows every example
-MAX_TRAIN_EXAMPLES = 10_000  # a training run shows a table of epochs, not every example
 MAX_LAYERS = 8
 
 
@@ -116,7 +112,7 @@ def _tolerance(r: Reader, value: Any, path: Path_) -> float:
 def _marking(r: Reader, node: dict, path: Path_, kind: str) -> Marking:
     """marks: {key: points}; tolerance (except in train, where it stops the training)."""
     tolerance = None
-    if "tolerance" in node and kind != "train":
+    if "tolerance" in node and registry.kind(kind).marking_tolerance:
         tolerance = _tolerance(r, node["tolerance"], path + ("tolerance",))
     marks = []
     if "marks" in node:
@@ -143,13 +139,13 @@ def _display(r: Reader, node: dict, path: Path_, base: Display) -> Display:
 
 
 def fields_of(kind: str):
-    """The module that reads the fields of a kind (solver/fields/<kind>.py)."""
-    return importlib.import_module(f"solver.fields.{kind}")
+    """The module that reads the fields of a kind (solver/kinds/<kind>/fields.py)."""
+    return registry.kind(kind).read_fields()
 
 
 def keys_of(kind: str) -> tuple[str, ...]:
-    keys = tuple(COMMON_KEYS) + (tuple(NETWORK_QUESTION_KEYS) if kind in NETWORK_KINDS else ())
-    if kind in FIELD_KINDS:
+    keys = tuple(COMMON_KEYS) + (tuple(NETWORK_QUESTION_KEYS) if registry.kind(kind).network else ())
+    if registry.kind(kind).fields:
         keys += tuple(k for k in fields_of(kind).KEYS if k not in keys)
     return keys
 
@@ -180,11 +176,11 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: 
     display = _display(r, node, path, defaults)
     line, col = r.src.where(path)
     where = (line, col, dotted(path))
-    if kind in NETWORK_KINDS:
+    if registry.kind(kind).network:
         q = _network_question(r, node, path, qid, kind, title, display, where)
     else:
         q = Question(qid, kind, title, None, None, None, display=display, where=where)
-    if kind in FIELD_KINDS:
+    if registry.kind(kind).fields:
         q = dataclasses.replace(q, spec=fields_of(kind).read(r, node, path, q))
     return dataclasses.replace(q, marking=_marking(r, node, path, kind))
 
@@ -207,12 +203,13 @@ def _network_question(r: Reader, node: dict, path: Path_, qid: str, kind: str, t
     update = ("weights", "biases")
     if "update" in node:
         update = _update(r, node["update"], path + ("update",))
-    if kind in ("backprop", "train"):
+    needs_targets = registry.kind(kind).needs_targets
+    if needs_targets:
         for needed in ("loss", "learning_rate"):
             if needed not in node:
                 raise r.fail(path, f"{needed}: missing; a {kind} question needs a loss and a learning_rate")
-    data = _data(r, node["data"], path + ("data",), network, loss, needs_y=kind in ("backprop", "train"),
-                 kind=kind, max_examples=MAX_TRAIN_EXAMPLES if kind == "train" else MAX_EXAMPLES)
+    data = _data(r, node["data"], path + ("data",), network, loss, needs_y=needs_targets,
+                 kind=kind, max_examples=registry.kind(kind).max_examples)
     if loss is not None and data.y is None:
         raise r.fail(path + ("data",), "y: missing; a loss needs targets y")
     if loss is not None:
@@ -328,7 +325,7 @@ def _weights(r: Reader, value: Any, path: Path_, units: int, n_in: int, layout: 
 
 
 def _data(r: Reader, node: Any, path: Path_, net: Network, loss: str | None, needs_y: bool,
-          kind: str = "backprop", max_examples: int = MAX_EXAMPLES) -> Data:
+          kind: str, max_examples: int) -> Data:
     node = r.mapping(node, path, DATA_KEYS)
     if "x" not in node:
         raise r.fail(path, "x: missing; give the inputs, one row per example")

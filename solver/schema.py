@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import problem
 from .fieldtypes import Type, any_of, choice, list_of, mapping_of, number, optional, ref
+from .kinds import registry
 
 FOLDER = Path(__file__).resolve().parent / "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -36,7 +37,7 @@ def _object(table: dict[str, Type], extra: dict[str, Type] | None = None) -> Typ
 def kind_keys(kind: str) -> dict[str, Type]:
     """The keys a question of `kind` allows (the reader's `keys_of`) with their types; a field
     module's type is the more precise where a key is also common (train's tolerance)."""
-    fields = problem.fields_of(kind).KEYS if kind in problem.FIELD_KINDS else {}
+    fields = problem.fields_of(kind).KEYS if registry.kind(kind).fields else {}
     return {key: fields.get(key, problem.QUESTION_KEYS.get(key)) for key in problem.keys_of(kind)}
 
 

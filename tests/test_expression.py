@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from solver.expression import (FUNCTIONS, MAX_DEPTH, MAX_LENGTH, OPERATIONS, Bin, Call, DomainError,
+from solver.kinds.graph.expression import (FUNCTIONS, MAX_DEPTH, MAX_LENGTH, OPERATIONS, Bin, Call, DomainError,
                                ExpressionError, Name, Neg, Num, check_domain, names_in, parse, shape)
 
 NAMES = {"a": "a variable", "b": "a variable", "c": "a variable", "x": "a variable", "u": "an intermediate"}

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import ROOT
 from solver import solve
 from solver.errors import CrossCheckError, ProblemError
-from solver.kinds import graph as graph_kind
+from solver.kinds.graph import steps as graph_kind
 from solver.steps import StepKind
 
 
@@ -176,7 +176,7 @@ def test_paths_past_the_cap_are_accumulated(tmp_path):
 
 
 def test_a_wrong_local_derivative_is_caught_by_the_cross_check(tmp_path, monkeypatch):
-    from solver.expression import OPERATIONS
+    from solver.kinds.graph.expression import OPERATIONS
     import dataclasses
     broken = dataclasses.replace(OPERATIONS["sin"], derivatives=lambda xs, out: (math.sin(xs[0]),))
     monkeypatch.setitem(OPERATIONS, "sin", broken)

@@ -1,7 +1,7 @@
 """The chains of the indexed notation, built by the network kind (solver/kinds/indexed_chains.py)."""
 import numpy as np
 
-from solver.kinds.indexed_chains import ChainBuilder
+from solver.kinds.network.indexed_chains import ChainBuilder
 from solver.model import Layer, Network
 from solver.symbols import sym
 

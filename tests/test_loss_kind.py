@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from solver import numeric, solve
 from solver.errors import CrossCheckError, ProblemError
-from solver.fields.loss import LossSpec
-from solver.kinds import loss as loss_kind
+from solver.kinds.loss.fields import LossSpec
+from solver.kinds.loss import steps as loss_kind
 from solver.model import Display, Question
 from solver.problem import read_problem
 from solver.rounding import round_half_up

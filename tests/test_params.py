@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from solver import solve
 from solver.errors import CrossCheckError, ProblemError
-from solver.kinds import params as params_kind
+from solver.kinds.params import steps as params_kind
 from solver.model import Question
-from solver.fields.params import ParamsSpec
+from solver.kinds.params.fields import ParamsSpec
 from solver.problem import read_problem
 from solver.steps import StepKind
 from solver.yamlsource import load_bytes

@@ -18,7 +18,7 @@ from conftest import ROOT
 from solver import solve
 from solver.errors import CrossCheckError, ProblemError
 from solver.kinds import solve_question
-from solver.perceptron_run import orders, round_fraction, run_exact, run_float
+from solver.kinds.perceptron.run import orders, round_fraction, run_exact, run_float
 from solver.problem import read_problem
 from solver.yamlsource import load_bytes
 
@@ -175,7 +175,7 @@ def test_round_fraction_is_half_away_from_zero():
 
 
 def test_the_two_runs_must_agree(monkeypatch):
-    import solver.kinds.perceptron as kind
+    import solver.kinds.perceptron.steps as kind
     real = kind.run_float
 
     def off_by_a_little(*args, **kw):
@@ -479,3 +479,15 @@ def test_weights_that_cancel_to_float_noise_are_zero(tmp_path):
     exact = run_exact(points, labels, (0, 1), w, b, eta, 1000, "trick", order)
     floats = run_float(np.array(points), np.array(labels), (0, 1), np.array(w), b, eta, 1000, "trick", order)
     assert floats.updates == exact.updates == 7 and floats.errors == exact.errors == 0
+
+
+def test_converged_when_the_perceptron_never_updates(tmp_path):
+    from solver.api import solve
+    from solver.kinds.perceptron.variants import converged
+
+    base = "kind: perceptron\npoints: [[1, 1], [-1, -1]]\nlabels: [1, 0]\nlearning_rate: 0.5\nepochs: 5\nb: 0\n"
+    (tmp_path / "o.yaml").write_text(base + "w: [-1, -1]\n")
+    (tmp_path / "v.yaml").write_text(base + "w: [1, 1]\n")
+    original, variant = (solve(tmp_path / f"{n}.yaml").questions[0] for n in "ov")
+    assert converged(original, original) is None
+    assert converged(variant, original) == "q1: the start line already classifies every point"

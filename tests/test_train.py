@@ -13,9 +13,9 @@ import pytest
 from conftest import ROOT
 from solver import solve
 from solver.errors import CrossCheckError, ProblemError
-from solver.fields.train import BatchSetting
+from solver.kinds.train.fields import BatchSetting
 from solver.kinds import solve_question
-from solver.kinds import train as train_kind
+from solver.kinds.train import steps as train_kind
 from solver.problem import read_problem
 from solver.steps import StepKind
 from solver.yamlsource import load_bytes

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.kinds.network import solve_network_question
+from solver.kinds.network.steps import solve_network_question
 from solver.model import Data, Layer, Network, Question
 from solver.rounding import round_half_up
-from solver.training import round_fast, train
+from solver.kinds.train.run import round_fast, train
 
 # ---------------------------------------------------------------- a plain reference
 

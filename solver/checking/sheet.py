@@ -13,14 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from ..answersheet import answer_steps, describe, output_key, shape_words
+from ..answersheet import ALIAS, answer_steps, describe, output_key, shape_words
 from ..errors import visible
 from ..reading import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
 from ..yamlsource import Path_, Source, Unreadable, dotted
-
-ALIAS = "yhat"
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from .. import derive
-from ..activations import ACTIVATIONS
-from ..rounding import round_half_up
-from ..steps import Line, StepKind
-from ..symbols import ALPHA, A, DELTA, Y, YHAT, Z, meaning, sym
-from .network import put_numbers, replace_unevaluated
+from ... import derive
+from ...activations import ACTIVATIONS
+from ...rounding import round_half_up
+from ...steps import Line, StepKind
+from ...symbols import ALPHA, A, DELTA, Y, YHAT, Z, meaning, sym
+from .steps import put_numbers, replace_unevaluated
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from ..errors import CrossCheckError
-from ..fields.params import ParamsSpec
-from ..model import Question
-from ..steps import Line, Step, StepKind
+from ...errors import CrossCheckError
+from .fields import ParamsSpec
+from ...model import Question
+from ...steps import Line, Step, StepKind
 
 
 def n(l: int) -> sp.Symbol:

@@ -2,7 +2,7 @@
 
 The steps: the training set and how the run goes (TRAINING); the first update worked in
 full, as the backprop steps of the first mini-batch (when it has at most
-problem.MAX_EXAMPLES examples); then one EPOCHS step that shows the table of the epochs,
+registry.MAX_EXAMPLES examples); then one EPOCHS step that shows the table of the epochs,
 the convergence, the loss curve and the final parameters. Its rows are the answer steps
 `loss_epoch<k>` (EPOCH_LOSS), `W<l>_final`, `b<l>_final` and `epochs_run` (RESULT), each
 `part_of` the EPOCHS step. With several batch settings, every answer key of the epochs is
@@ -22,18 +22,18 @@ import math
 
 import numpy as np
 
-from .. import numeric
-from ..errors import CrossCheckError
-from ..fields.train import BatchSetting, Train
-from ..figures import Chart, Series
-from ..model import Data, Network, Question
-from ..network_diagram import diagram_step
-from ..problem import MAX_EXAMPLES
-from ..steps import Step, StepKind
-from ..symbols import sym
-from ..tolerances import ATOL, RTOL
-from ..training import Run, round_fast, train
-from .network import solve_network_question
+from ... import numeric
+from ...errors import CrossCheckError
+from .fields import BatchSetting, Train
+from ...figures import Chart, Series
+from ...model import Data, Network, Question
+from ...network_diagram import diagram_step
+from ..registry import MAX_EXAMPLES
+from ...steps import Step, StepKind
+from ...symbols import sym
+from ...tolerances import ATOL, RTOL
+from .run import Run, round_fast, train
+from ..network.steps import solve_network_question
 
 MAX_TABLE_PARAMETERS = 9    # a row of epoch, loss and nine parameters still fits a page
 ALL_ROWS = 20               # up to this many epochs, the table has every one

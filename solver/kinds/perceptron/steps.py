@@ -16,14 +16,14 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from ..errors import CrossCheckError
-from ..fields.perceptron import Perceptron
-from ..figures import Boundary, Chart, Series, clip_line
-from ..model import Question
-from ..perceptron_run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
-from ..rounding import round_half_up
-from ..steps import Step, StepKind
-from ..tolerances import RTOL
+from ...errors import CrossCheckError
+from .fields import Perceptron
+from ...figures import Boundary, Chart, Series, clip_line
+from ...model import Question
+from .run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
+from ...rounding import round_half_up
+from ...steps import Step, StepKind
+from ...tolerances import RTOL
 
 FULL_VISIT_ROWS = 60     # epochs shown visit by visit while the rows stay within this (epoch 1 always)
 SUMMARY_ROWS = 40        # later epochs listed one row each, at most this many; the rest in a sentence

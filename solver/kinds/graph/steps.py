@@ -22,16 +22,16 @@ from typing import Iterator
 
 import sympy as sp
 
-from ..derive import Factor
-from ..errors import CrossCheckError
-from ..expression import (BINARY, OPERATIONS, Bin, Call, DomainError, Name, Neg, Num, Tree,
+from ...derive import Factor
+from ...errors import CrossCheckError
+from .expression import (BINARY, OPERATIONS, Bin, Call, DomainError, Name, Neg, Num, Tree,
                           USES_OUTPUT, check_domain, shape)
-from ..fields.graph import GraphSpec
-from ..figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
-from ..model import Question
-from ..rounding import round_half_up
-from ..steps import Line, Step, StepKind
-from ..tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
+from .fields import GraphSpec
+from ...figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
+from ...model import Question
+from ...rounding import round_half_up
+from ...steps import Line, Step, StepKind
+from ...tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
 
 MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation, not listed one by one
 MAX_SHOWN_DIRECT_OPS = 14     # a direct derivative longer than this is given as a number only
@@ -418,7 +418,7 @@ class AdjointRow:
 
 
 def _numbers_in(expr: sp.Expr, mapping: dict) -> sp.Expr:
-    from .network import replace_unevaluated
+    from ..network.steps import replace_unevaluated
     return replace_unevaluated(expr, mapping)
 
 

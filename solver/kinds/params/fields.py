@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..fieldtypes import BOOLEAN, integer, list_of, ref
-from ..problem import LAYER_KEYS, NETWORK_KEYS
-from ..reading import Reader, describe
-from ..yamlsource import Path_
+from ...fieldtypes import BOOLEAN, integer, list_of, ref
+from ...problem import LAYER_KEYS, NETWORK_KEYS
+from ...reading import Reader, describe
+from ...yamlsource import Path_
 
 MAX_LAYERS = 20          # one line of arithmetic per layer; longer lists are more likely a slip
 MAX_UNITS = 1_000_000    # keeps every count exact in a float (the JSON number) and readable

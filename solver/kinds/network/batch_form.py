@@ -19,14 +19,14 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .. import numeric
-from ..activations import ACTIVATIONS
-from ..errors import CrossCheckError
-from ..losses import LOSSES, REDUCTIONS
-from ..rounding import round_half_up
-from ..steps import StepKind
-from ..symbols import DELTA, Y, YHAT, sym
-from ..tolerances import ATOL, RTOL
+from ... import numeric
+from ...activations import ACTIVATIONS
+from ...errors import CrossCheckError
+from ...losses import LOSSES, REDUCTIONS
+from ...rounding import round_half_up
+from ...steps import StepKind
+from ...symbols import DELTA, Y, YHAT, sym
+from ...tolerances import ATOL, RTOL
 
 
 # ---------------------------------------------------------------- the matrices of a question

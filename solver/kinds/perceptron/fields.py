@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..model import arrays
-from ..reading import Matrix, Reader, Vector, describe, shape
+from ...model import arrays
+from ...reading import Matrix, Reader, Vector, describe, shape
 
-from ..fieldtypes import MATRIX, NUMBER, VECTOR, any_of, choice, const, integer, list_of, positive
+from ...fieldtypes import MATRIX, NUMBER, VECTOR, any_of, choice, const, integer, list_of, positive
 
 if TYPE_CHECKING:
     import numpy as np

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, snap
-from .losses import LOSSES, REDUCTIONS
-from .model import Question
-from .numeric import through_activation
-from .rounding import round_half_up
+from ...activations import ACTIVATIONS, snap
+from ...losses import LOSSES, REDUCTIONS
+from ...model import Question
+from ...numeric import through_activation
+from ...rounding import round_half_up
 
 SHOWN_ORDERS = 3         # the order of the first epochs is kept for the solution to show
 

@@ -19,17 +19,17 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from .. import numeric
-from ..activations import HAND_MAX
-from ..errors import CrossCheckError
-from ..fields.loss import LossSpec
-from ..losses import LOSSES, REDUCTIONS, example_loss_expr
-from ..model import Question
-from ..rounding import round_half_up
-from ..steps import Line, Step, StepKind
-from ..symbols import DELTA, Y, YHAT, sym
-from ..tolerances import ATOL, RTOL
-from .network import combined, replace_unevaluated
+from ... import numeric
+from ...activations import HAND_MAX
+from ...errors import CrossCheckError
+from .fields import LossSpec
+from ...losses import LOSSES, REDUCTIONS, example_loss_expr
+from ...model import Question
+from ...rounding import round_half_up
+from ...steps import Line, Step, StepKind
+from ...symbols import DELTA, Y, YHAT, sym
+from ...tolerances import ATOL, RTOL
+from ..network.steps import combined, replace_unevaluated
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,12 +21,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import fieldtypes as ft
-from ..errors import ProblemError
-from ..expression import (BINARY, FUNCTIONS, MAX_LENGTH, Call, DomainError, ExpressionError, Name, Neg, Num,
+from ... import fieldtypes as ft
+from ...errors import ProblemError
+from .expression import (BINARY, FUNCTIONS, MAX_LENGTH, Call, DomainError, ExpressionError, Name, Neg, Num,
                           Tree, check_domain, names_in, parse)
-from ..reading import Reader, describe, suggest
-from ..yamlsource import dotted
+from ...reading import Reader, describe, suggest
+from ...yamlsource import dotted
 
 MAX_VARIABLES = 20
 KEYS = {"expression": ft.text(MAX_LENGTH + 1), "at": ft.mapping_of(ft.NUMBER, 1, MAX_VARIABLES),

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..fieldtypes import any_of, const, integer, one_or_list, positive
-from ..reading import Reader, describe, suggest
+from ...fieldtypes import any_of, const, integer, one_or_list, positive
+from ...reading import Reader, describe, suggest
 
 MAX_EPOCHS = 100_000
 MAX_SEED = 2**32 - 1

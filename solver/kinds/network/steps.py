@@ -15,15 +15,15 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from .. import derive, numeric
-from ..activations import ACTIVATIONS, snap
-from ..crosscheck import cross_check
-from ..losses import LOSSES, REDUCTIONS, example_loss_expr
-from ..model import Question
-from ..network_diagram import diagram_step
-from ..rounding import round_half_up
-from ..steps import Line, MatrixForm, Part, Step, StepKind
-from ..symbols import meaning, sym
+from ... import derive, numeric
+from ...activations import ACTIVATIONS, snap
+from ...crosscheck import cross_check
+from ...losses import LOSSES, REDUCTIONS, example_loss_expr
+from ...model import Question
+from ...network_diagram import diagram_step
+from ...rounding import round_half_up
+from ...steps import Line, MatrixForm, Part, Step, StepKind
+from ...symbols import meaning, sym
 
 
 def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, dict]:

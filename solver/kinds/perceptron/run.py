@@ -26,7 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .rounding import round_half_up
+from ...rounding import round_half_up
 
 # A score (or a sum of a weight and its update) this close to 0, relative to the size of its
 # terms, is 0: in the float run, a rounding residue of 0; the exact run follows the same rule.
