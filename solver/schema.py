@@ -1,6 +1,6 @@
 """The JSON Schemas (draft-07) of a problem file and of an answer sheet, for editors.
 
-They are written from the reader's own key tables (solver/problem.py, solver/fields/<kind>.py,
+They are written from the reader's own key tables (solver/problem.py, solver/kinds/<kind>/fields.py,
 solver/randomize.py: each allowed key with the type of its value, solver/fieldtypes.py), so
 an editor refuses the unknown keys, wrong types and misspelled kinds, activations and losses
 that `solve` refuses. The reader checks more (shapes against the network, required keys,

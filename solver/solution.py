@@ -20,7 +20,7 @@ class QuestionSolution:
     steps: tuple[Step, ...]
     derivation: Derivation | None = None     # the SymPy derivation of forward/backprop questions
     written: Any = None     # what the question's notation writes beyond the steps, computed by the kind:
-                            # batch: a kinds.batch_form.BatchView; indexed: a kinds.indexed_chains.IndexedChains
+                            # batch: a kinds.network.batch_form.BatchView; indexed: a kinds.network.indexed_chains.IndexedChains
 
     @property
     def shown(self) -> tuple[Step, ...]:
@@ -49,6 +49,11 @@ class QuestionSolution:
         """The key `yhat` is another name for (the last layer's activations), if the kind has one."""
         q = self.question
         return f"a{len(q.network.layers)}" if kind(q.kind).output_alias else None
+
+    @property
+    def sheet_given(self) -> str | None:
+        """The macro that writes what a question sheet gives, when the steps do not show it all."""
+        return kind(self.question.kind).sheet_given
 
     @property
     def template(self) -> str:

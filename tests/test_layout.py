@@ -79,3 +79,59 @@ def test_reading_a_problem_and_its_randomize_section_do_not_import_each_other():
     edges = import_graph()
     assert "solver.problem" not in edges["solver.randomize"]
     assert "solver.reading" in edges["solver.randomize"]
+
+
+# ------------------------------------------------------------------ a kind is a folder
+
+def _kind_names() -> dict[str, str]:
+    from solver.kinds.registry import KINDS
+    return {k.name: k.folder for k in KINDS.values()}
+
+
+def _compares_kind(node: ast.Compare) -> bool:
+    sides = [node.left, *node.comparators]
+    return any(isinstance(s, ast.Attribute) and s.attr == "kind" or isinstance(s, ast.Name) and s.id == "kind"
+               for s in sides)
+
+
+def kind_names_outside_their_folders() -> list[str]:
+    """Where code outside solver/kinds/<folder>/ and the registry names a kind: a string that is
+    a kind's name and no step kind or answer key, or a comparison of a `kind` with a kind's name."""
+    from solver.steps import StepKind
+    names = _kind_names()
+    taken = {k.value for k in StepKind} | {"loss"}       # step kinds and the answer key `loss`
+    out = []
+    for p in sorted(SOLVER.rglob("*.py")):
+        rel = p.relative_to(SOLVER).as_posix()
+        if rel == "kinds/registry.py":
+            continue
+        owner = rel.split("/")[1] if rel.startswith("kinds/") and rel.count("/") >= 2 else None
+        own = {n for n, folder in names.items() if folder == owner}
+        tree = ast.parse(p.read_text())
+        keys = {id(k) for d in ast.walk(tree) if isinstance(d, ast.Dict) for k in d.keys}    # {"params": ...}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and _compares_kind(node):
+                for c in ast.walk(node):
+                    if isinstance(c, ast.Constant) and c.value in names and c.value not in own:
+                        out.append(f"{rel}:{node.lineno}: compares a kind with {c.value!r}")
+            elif isinstance(node, ast.Constant) and node.value in names and node.value not in taken | own \
+                    and id(node) not in keys:
+                out.append(f"{rel}:{node.lineno}: {node.value!r}")
+    for p in sorted((ROOT / "templates").rglob("*.j2")):
+        for i, line in enumerate(p.read_text().splitlines(), 1):
+            if "question.kind ==" in line or "question.kind in" in line:
+                out.append(f"{p.relative_to(ROOT).as_posix()}:{i}: {line.strip()}")
+    return sorted(set(out))
+
+
+def test_a_kinds_name_appears_only_in_its_folder_and_the_registry():
+    assert kind_names_outside_their_folders() == []
+
+
+def test_every_kind_has_its_folder_and_template():
+    from solver.kinds.registry import KINDS
+    for k in KINDS.values():
+        folder = SOLVER / "kinds" / k.folder
+        assert (folder / "__init__.py").is_file() and (folder / "steps.py").is_file(), k.name
+        assert (folder / "fields.py").is_file() == k.fields, k.name
+        assert (ROOT / "templates" / "common" / f"{k.template}.j2").is_file(), k.name

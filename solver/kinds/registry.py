@@ -45,6 +45,7 @@ class Kind:
     with_derivation: bool = False    # the solver returns (steps, derivation, extra)
     output_alias: bool = False   # `yhat` is another name for the last layer's activations
     first_update: bool = False   # its worked update is the first of several (train): the sheet says so
+    sheet_given: str | None = None   # the macro of templates/sheet/common.j2 that writes what is given
     degenerate: tuple[Degenerate, ...] = ()
 
     def module(self, name: str):
@@ -72,7 +73,7 @@ _NETWORK = dict(folder="network", template="steps", fields=False, network=True,
                 solver="steps:solve_network_question", with_derivation=True, output_alias=True)
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("params", "params", "params"),
+    Kind("params", "params", "params", sheet_given="given_params"),
     Kind("forward", **_NETWORK),
     Kind("loss", "loss", "loss"),
     Kind("backprop", needs_targets=True, **_NETWORK),
@@ -82,7 +83,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          degenerate=(Degenerate("converged", "the perceptron makes no update",
                                 "draw points the start line misclassifies, or another start",
                                 "variants:converged"),)),
-    Kind("graph", "graph", "graph"),
+    Kind("graph", "graph", "graph", sheet_given="given_graph"),
 )}
 NAMES = tuple(KINDS)
 

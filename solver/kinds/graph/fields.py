@@ -9,7 +9,7 @@
     wrt: [a, b]                    # optional: the partials asked for (default: every variable)
 
 Everything is checked here, at the position in the file: the whitelist of the parser
-(solver/expression.py), the names, and that every operation has a value (and, where the
+(expression.py, beside this module), the names, and that every operation has a value (and, where the
 partials need it, a derivative) at the given point. The checks parse with float constants
 (no SymPy); `GraphSpec.for_solving` parses the valid text again with exact ones.
 """

@@ -26,6 +26,11 @@ from ...steps import Line, MatrixForm, Part, Step, StepKind
 from ...symbols import meaning, sym
 
 
+def as_backprop(q: Question, **changes) -> Question:
+    """The question asked as a backprop question (train works its first update so)."""
+    return dataclasses.replace(q, kind="backprop", **changes)
+
+
 def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, dict]:
     net, data = q.network, q.data
     backprop = q.kind == "backprop"

@@ -1,6 +1,6 @@
 """`perceptron` questions: every visit of every point, the final line, the picture.
 
-The run is computed twice (solver/perceptron_run.py): exactly, in fractions, and in
+The run is computed twice (run.py, beside this module): exactly, in fractions, and in
 NumPy floats; they must agree visit by visit or CrossCheckError is raised. The solution
 shows the run as a hand solution does it: under `carry: rounded` the scores, w and b are
 rounded to the shown decimals as they are written, and the later visits use them (a

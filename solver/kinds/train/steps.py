@@ -9,7 +9,7 @@ the convergence, the loss curve and the final parameters. Its rows are the answe
 prefixed by its setting (`full_`, `sgd_`, `mb<size>_`); the worked first update is that
 of the first setting listed and keeps the plain backprop keys (`z1`, ..., `W1_new`).
 
-The epochs run in solver/training.py (NumPy). Each run is checked against two other
+The epochs run in run.py, beside this module (NumPy). Each run is checked against two other
 computations: its first update against the backprop steps (the SymPy-derived path) or,
 for a first batch too large to show, against solver/numeric.py's backward pass; its
 losses at the start and at the end against numeric.py's forward pass.
@@ -33,7 +33,7 @@ from ...steps import Step, StepKind
 from ...symbols import sym
 from ...tolerances import ATOL, RTOL
 from .run import Run, round_fast, train
-from ..network.steps import solve_network_question
+from ..network.steps import as_backprop, solve_network_question
 
 MAX_TABLE_PARAMETERS = 9    # a row of epoch, loss and nine parameters still fits a page
 ALL_ROWS = 20               # up to this many epochs, the table has every one
@@ -135,7 +135,7 @@ def _first_update(q: Question, t: Trained) -> list[Step]:
     idx = t.exact.first_batch
     if len(idx) > MAX_EXAMPLES:
         return []
-    bq = dataclasses.replace(q, kind="backprop", data=_batch_data(q, idx), spec=None)
+    bq = as_backprop(q, data=_batch_data(q, idx), spec=None)
     steps, _, exact = solve_network_question(bq)
     shown = {s.key: s.value for s in steps}
     half = 0.5 * 10.0 ** -q.display.decimals
