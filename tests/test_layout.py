@@ -135,3 +135,14 @@ def test_every_kind_has_its_folder_and_template():
         assert (folder / "__init__.py").is_file() and (folder / "steps.py").is_file(), k.name
         assert (folder / "fields.py").is_file() == k.fields, k.name
         assert (ROOT / "templates" / "common" / f"{k.template}.j2").is_file(), k.name
+
+
+def test_the_answer_sheet_is_written_and_read_in_one_package():
+    """solver/answersheet/ owns the sheet's format; the checker reads sheets through it and the
+    sheet imports nothing of the checker."""
+    edges = import_graph()
+    sheet = [m for m in edges if m == "solver.answersheet" or m.startswith("solver.answersheet.")]
+    assert sorted(sheet) == ["solver.answersheet", "solver.answersheet.read"]
+    assert not any(t.startswith("solver.checking") for m in sheet for t in edges[m])
+    assert "solver.answersheet" in edges["solver.answersheet.read"]
+    assert not any(m.startswith("solver.checking.sheet") for m in edges)

@@ -1,5 +1,9 @@
-"""The blank answer sheet (`solve FILE --format answers`): every answer key of every question,
-one a line under its question's id, each with a comment saying what it is and its shape.
+"""The answer sheet, written and read in this package, which owns its format: which steps are
+answer keys (`answer_steps`), the other name of the output key (`yhat`), what each key is and
+its shape in words (`describe`, `shape_words`), the shape of its value (`json_value`) and how a
+key or id is written (`yaml_key`). Here the blank sheet is written (`solve FILE --format
+answers`): every answer key of every question, one a line under its question's id, each with a
+comment saying what it is and its shape; `read.py` reads a student's sheet back (`--check`).
 
 The sheet is YAML that loads as `{q1: {z1: null, a1: null, ...}, ...}`; the student replaces
 each blank with a number, a list or a list of rows, and `--check` marks it.
@@ -10,9 +14,9 @@ import re
 
 import numpy as np
 
-from .kinds.registry import kind
-from .solution import OUTPUT_ALIAS as ALIAS, QuestionSolution, Solution
-from .steps import PER_EXAMPLE, Step, StepKind, as_answer
+from ..kinds.registry import kind
+from ..solution import OUTPUT_ALIAS as ALIAS, QuestionSolution, Solution
+from ..steps import PER_EXAMPLE, Step, StepKind, as_answer
 
 LOSS_NAMES = {"mse": "mean squared error", "mae": "mean absolute error", "huber": "Huber loss",
               "bce": "binary cross-entropy", "cce": "categorical cross-entropy",
@@ -32,7 +36,7 @@ def answer_sheet(solution: Solution) -> str:
 
 def question_lines(qs: QuestionSolution) -> list[str]:
     q = qs.question
-    head = f"{_yaml_key(q.id)}:"
+    head = f"{yaml_key(q.id)}:"
     about = [q.title] if q.title else []
     whole = all(isinstance(json_value(qs, s, s.value), int) for s in answer_steps(qs))
     about.append(q.kind if whole else f"{q.kind}, {q.display.decimals} decimals")
@@ -40,9 +44,9 @@ def question_lines(qs: QuestionSolution) -> list[str]:
         about.append(f"answers within {q.marking.tolerance:g} of the key are right")
     out = [f"{head}  # {'; '.join(about)}"]
     steps = answer_steps(qs)
-    width = max(len(_yaml_key(s.key)) for s in steps) + 1
+    width = max(len(yaml_key(s.key)) for s in steps) + 1
     for s in steps:
-        out.append(f"  {(_yaml_key(s.key) + ':').ljust(width)}   # {describe(qs, s)}")
+        out.append(f"  {(yaml_key(s.key) + ':').ljust(width)}   # {describe(qs, s)}")
     return out
 
 
@@ -160,7 +164,7 @@ _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
-def _yaml_key(name: str) -> str:
+def yaml_key(name: str) -> str:
     if _PLAIN.match(name) and name.lower() not in _YAML_WORDS:
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'

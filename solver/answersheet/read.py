@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..answersheet import ALIAS, answer_steps, describe, output_key, shape_words
+from . import ALIAS, answer_steps, describe, output_key, shape_words
 from ..errors import visible
 from ..reading import describe as describe_value
 from ..solution import QuestionSolution, Solution
