@@ -1,4 +1,4 @@
-"""The chains of the indexed notation, built by the network kind (solver/kinds/indexed_chains.py)."""
+"""The chains of the indexed notation, built by the network kind (solver/kinds/network/indexed_chains.py)."""
 import numpy as np
 
 from solver.kinds.network.indexed_chains import ChainBuilder

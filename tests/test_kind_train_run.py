@@ -1,4 +1,4 @@
-"""The training loop (solver/training.py) against calculations written differently:
+"""The training loop (solver/kinds/train/run.py) against calculations written differently:
 a plain per-example Python loop (math and lists, no NumPy), finite differences,
 hand-checked numbers from the seed notes, and repeated backprop steps (hypothesis)."""
 from __future__ import annotations
