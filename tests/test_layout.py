@@ -146,3 +146,24 @@ def test_the_answer_sheet_is_written_and_read_in_one_package():
     assert not any(t.startswith("solver.checking") for m in sheet for t in edges[m])
     assert "solver.answersheet" in edges["solver.answersheet.read"]
     assert not any(m.startswith("solver.checking.sheet") for m in edges)
+
+
+def test_the_registry_and_every_kinds_fields_import_nothing_heavy():
+    """The reader learns the kinds, their keys and fields without SymPy, NumPy, Jinja or matplotlib."""
+    import subprocess
+    import sys
+    code = ("import sys\nfrom solver.kinds.registry import KINDS\nimport solver.problem\n"
+            "[k.read_fields() for k in KINDS.values() if k.fields]\n"
+            "print(sorted(m for m in ('sympy', 'numpy', 'jinja2', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_readme_layout_names_every_module_and_folder():
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Layout of the code"):text.index("## Tests and benchmarks")]
+    names = [f"`solver/{p.name}`" for p in SOLVER.glob("*.py") if p.stem not in ("__init__", "__main__")]
+    names += [f"`solver/{p.name}/" for p in SOLVER.iterdir() if (p / "__init__.py").is_file()]
+    names += [f"`solver/kinds/{p.name}/" for p in (SOLVER / "kinds").iterdir() if (p / "__init__.py").is_file()
+              and p.name == "network"] + ["`solver/kinds/<kind>/`", "`solver/kinds/registry.py`"]
+    assert [n for n in names if n not in section] == []
