@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from ..kinds.registry import kind
+from ..kinds.registry import kind as kind_of
 from ..solution import OUTPUT_ALIAS as ALIAS, QuestionSolution, Solution
 from ..steps import PER_EXAMPLE, Step, StepKind, as_answer
 
@@ -70,7 +70,7 @@ def json_value(qs: QuestionSolution, step: Step, value):
 
 def describe(qs: QuestionSolution, step: Step) -> str:
     """What the key is, in words, with its shape: 'gradient of W[1], 3 x 2 (units x inputs)'."""
-    first = " in the first update" if kind(qs.question.kind).first_update and step.part_of is None else ""
+    first = " in the first update" if kind_of(qs.question.kind).first_update and step.part_of is None else ""
     return f"{_what(qs, step)}{first}, {shape_words(qs, step)}"
 
 
