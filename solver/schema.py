@@ -22,6 +22,7 @@ from pathlib import Path
 from . import problem
 from .fieldtypes import Type, any_of, choice, list_of, mapping_of, number, optional, ref
 from .kinds import registry
+from .kinds.network import fields as network
 
 FOLDER = Path(__file__).resolve().parent / "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -58,10 +59,10 @@ def definitions() -> dict[str, Type]:
     from . import randomize
     return {
         "question": question_schema(),
-        "network": _object(problem.NETWORK_KEYS),
-        "layer": _object(problem.LAYER_KEYS),
-        "init": _object(problem.INIT_KEYS),
-        "data": _object(problem.DATA_KEYS),
+        "network": _object(network.NETWORK_KEYS),
+        "layer": _object(network.LAYER_KEYS),
+        "init": _object(network.INIT_KEYS),
+        "data": _object(network.DATA_KEYS),
         "randomize": mapping_of(_object(randomize.RULE_KEYS), 1, randomize.MAX_RULES),
     }
 

@@ -66,9 +66,10 @@ def test_the_name_tables_are_the_solvers():
     """The reader's plain name tables agree with the activations and losses the solver has."""
     from solver.activations import ACTIVATIONS
     from solver.losses import LOSSES, REDUCTIONS
-    assert problem.ACTIVATION_NAMES == tuple(ACTIVATIONS)
-    assert problem.LOSS_NAMES == tuple(LOSSES)
-    assert problem.REDUCTION_NAMES == tuple(REDUCTIONS)
+    from solver.kinds.network import fields as network
+    assert network.ACTIVATION_NAMES == tuple(ACTIVATIONS)
+    assert network.LOSS_NAMES == tuple(LOSSES)
+    assert network.REDUCTION_NAMES == tuple(REDUCTIONS)
 
 
 IMPORTS = """

@@ -36,8 +36,8 @@ class Kind:
     name: str
     folder: str                  # solver/kinds/<folder>/
     template: str                # templates/common/<template>.j2 writes the kind's own steps
-    fields: bool = True          # <folder>/fields.py reads fields beyond the common (and network) ones
-    network: bool = False        # the question is a network and data (read by problem.py)
+    fields: bool = True          # <folder>/fields.py reads fields beyond the common and the network's
+    network: bool = False        # the question is a network and data (read by network/fields.py)
     needs_targets: bool = False  # it needs a loss, a learning_rate and targets y
     max_examples: int = MAX_EXAMPLES
     marking_tolerance: bool = True   # `tolerance:` is the marking's (train's stops the training)

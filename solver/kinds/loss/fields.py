@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...fieldtypes import NUMBERS, choice, one_or_list, positive
 from ...losses import LOSSES
 from ...model import arrays
-from ...problem import LOSS_ALIASES, LOSS_NAMES, REDUCTION_NAMES, class_labels, entries, one_hot, sums_to_one
+from ..network.fields import LOSS_ALIASES, LOSS_NAMES, REDUCTION_NAMES, class_labels, entries, one_hot, sums_to_one
 from ..registry import MAX_EXAMPLES
 from ...reading import SMALLEST, SMALLEST_TEXT, Matrix, Reader, describe, shape
 from ...yamlsource import Path_

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...fieldtypes import BOOLEAN, integer, list_of, ref
-from ...problem import LAYER_KEYS, NETWORK_KEYS
+from ..network.fields import LAYER_KEYS, NETWORK_KEYS
 from ...reading import Reader, describe
 from ...yamlsource import Path_
 
