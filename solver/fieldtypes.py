@@ -1,6 +1,6 @@
 """What the value of each field of a problem file is, written beside its key.
 
-The reader's key tables (solver/problem.py, solver/fields/<kind>.py, solver/randomize.py)
+The reader's key tables (solver/problem.py, solver/kinds/<kind>/fields.py, solver/randomize.py)
 map each allowed key to one of these: a JSON Schema (draft-07) fragment. The reader takes
 the keys from the tables (anything else is an unknown key) and checks the values itself,
 with messages that say how to fix them; solver/schema.py writes the JSON Schemas that

@@ -87,7 +87,7 @@ class Marking:
 @dataclass(frozen=True, eq=False)
 class Question:
     id: str
-    kind: str                     # one of problem.KINDS
+    kind: str                     # one of solver/kinds/registry.py
     title: str | None
     network: Network | None       # forward, backprop, train; None for the other kinds
     data: Data | None
@@ -98,7 +98,7 @@ class Question:
     update: tuple[str, ...] = ("weights", "biases")
     display: Display = field(default_factory=Display)
     where: tuple[int, int, str] = (1, 1, "")   # line, column and field path of the question in its file
-    spec: Any = None              # the fields of a kind beyond the network's: a record of solver/fields/<kind>.py
+    spec: Any = None              # the fields of a kind beyond the network's: a record of solver/kinds/<kind>/fields.py
     marking: Marking = field(default_factory=Marking)
 
     def for_solving(self) -> "Question":

@@ -20,10 +20,11 @@ import copy
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import ProblemError
 from .fieldtypes import BOOLEAN, NUMBER, any_of, list_of, positive, text
+from .reading import default_id, describe, suggest
 from .yamlsource import Path_, Source, dotted
 
 if TYPE_CHECKING:
@@ -127,8 +128,9 @@ def with_values(data: Any, drawn) -> Any:
 # ---------------------------------------------------------------- reading
 
 
-def read_randomize(r, node: Any, path: Path_) -> Randomize:
-    from .problem import describe
+def read_randomize(r, node: Any, path: Path_, validate: Callable[[Source, int], Any]) -> Randomize:
+    """The rules of the section; `validate` checks a whole file (problem.validate, handed in so
+    that reading a problem and reading its randomize: section do not import each other)."""
     if not isinstance(node, dict) or not node:
         raise r.fail(path, f"expected a mapping of paths to how they change, e.g. "
                      f"{{network.layers[0].weights: {{low: -0.5, high: 0.5, step: 0.1}}}}, got {describe(node)}")
@@ -147,13 +149,12 @@ def read_randomize(r, node: Any, path: Path_) -> Randomize:
         how = _how(r, spec, where, kind)
         rules.append(Rule(str(name), target, shape, how, r.src.where(where)))
     for rule in rules:
-        _check_extremes(r, rule, path + (rule.name,))
+        _check_extremes(r, rule, path + (rule.name,), validate)
     return Randomize(tuple(rules))
 
 
 def _resolve(r, name: str, where: Path_) -> tuple[Path_, Any]:
     """The path into the data that `name` names, and the value there."""
-    from .problem import suggest
     parts = _parse(r, name, where)
     data = r.src.data
     if "questions" in data and parts and parts[0] != "questions":
@@ -190,11 +191,10 @@ def describe_short(node) -> str:
 
 
 def _question_ids(items) -> dict[str, int]:
-    from .problem import _default_id
     if not isinstance(items, list):
         return {}
     taken = {str(q["id"]) for q in items if isinstance(q, dict) and "id" in q}
-    return {str(q["id"]) if isinstance(q, dict) and "id" in q else _default_id(i, taken): i
+    return {str(q["id"]) if isinstance(q, dict) and "id" in q else default_id(i, taken): i
             for i, q in enumerate(items)}
 
 
@@ -249,7 +249,6 @@ def _decimal(r, value: Any, where: Path_) -> Decimal:
 
 
 def _how(r, spec: Any, where: Path_, kind: str) -> Grid | Choices:
-    from .problem import describe
     example = "{low: -0.5, high: 0.5, step: 0.1} or {choices: [0.1, 0.01]}" if kind == "number" else \
         "{choices: [sigmoid, tanh]}"
     if not isinstance(spec, dict):
@@ -302,7 +301,6 @@ def _how(r, spec: Any, where: Path_, kind: str) -> Grid | Choices:
 
 
 def _choices(r, value: Any, where: Path_, kind: str) -> Choices:
-    from .problem import describe
     if not isinstance(value, list) or len(value) < 2:
         raise r.fail(where, f"expected a list of at least two values to draw from, got {describe(value)}")
     out = []
@@ -319,10 +317,9 @@ def _choices(r, value: Any, where: Path_, kind: str) -> Choices:
     return Choices(tuple(out))
 
 
-def _check_extremes(r, rule: Rule, where: Path_) -> None:
+def _check_extremes(r, rule: Rule, where: Path_, validate) -> None:
     """The lowest and the highest value of a range, and every choice, each put in alone
     (every entry of a matrix at once), must leave a valid file."""
-    from .problem import validate
     if isinstance(rule.how, Grid):
         candidates = [rule.how.value(k) for k in (0, rule.how.count - 1) if k != rule.how.skip]
     else:

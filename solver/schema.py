@@ -1,6 +1,6 @@
 """The JSON Schemas (draft-07) of a problem file and of an answer sheet, for editors.
 
-They are written from the reader's own key tables (solver/problem.py, solver/fields/<kind>.py,
+They are written from the reader's own key tables (solver/problem.py, solver/kinds/<kind>/fields.py,
 solver/randomize.py: each allowed key with the type of its value, solver/fieldtypes.py), so
 an editor refuses the unknown keys, wrong types and misspelled kinds, activations and losses
 that `solve` refuses. The reader checks more (shapes against the network, required keys,
@@ -21,6 +21,8 @@ from pathlib import Path
 
 from . import problem
 from .fieldtypes import Type, any_of, choice, list_of, mapping_of, number, optional, ref
+from .kinds import registry
+from .kinds.network import fields as network
 
 FOLDER = Path(__file__).resolve().parent / "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -36,7 +38,7 @@ def _object(table: dict[str, Type], extra: dict[str, Type] | None = None) -> Typ
 def kind_keys(kind: str) -> dict[str, Type]:
     """The keys a question of `kind` allows (the reader's `keys_of`) with their types; a field
     module's type is the more precise where a key is also common (train's tolerance)."""
-    fields = problem.fields_of(kind).KEYS if kind in problem.FIELD_KINDS else {}
+    fields = problem.fields_of(kind).KEYS if registry.kind(kind).fields else {}
     return {key: fields.get(key, problem.QUESTION_KEYS.get(key)) for key in problem.keys_of(kind)}
 
 
@@ -57,10 +59,10 @@ def definitions() -> dict[str, Type]:
     from . import randomize
     return {
         "question": question_schema(),
-        "network": _object(problem.NETWORK_KEYS),
-        "layer": _object(problem.LAYER_KEYS),
-        "init": _object(problem.INIT_KEYS),
-        "data": _object(problem.DATA_KEYS),
+        "network": _object(network.NETWORK_KEYS),
+        "layer": _object(network.LAYER_KEYS),
+        "init": _object(network.INIT_KEYS),
+        "data": _object(network.DATA_KEYS),
         "randomize": mapping_of(_object(randomize.RULE_KEYS), 1, randomize.MAX_RULES),
     }
 

@@ -7,8 +7,11 @@ from typing import Any
 import numpy as np
 
 from .derive import Derivation
+from .kinds.registry import kind
 from .model import Problem, Question
 from .steps import PER_EXAMPLE, Step, as_answer
+
+OUTPUT_ALIAS = "yhat"      # another name for the output key of a network (QuestionSolution.output_key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -17,7 +20,7 @@ class QuestionSolution:
     steps: tuple[Step, ...]
     derivation: Derivation | None = None     # the SymPy derivation of forward/backprop questions
     written: Any = None     # what the question's notation writes beyond the steps, computed by the kind:
-                            # batch: a kinds.batch_form.BatchView; indexed: a kinds.indexed_chains.IndexedChains
+                            # batch: a kinds.network.batch_form.BatchView; indexed: a kinds.network.indexed_chains.IndexedChains
 
     @property
     def shown(self) -> tuple[Step, ...]:
@@ -41,11 +44,27 @@ class QuestionSolution:
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
 
+    @property
+    def output_key(self) -> str | None:
+        """The key `yhat` is another name for (the last layer's activations), if the kind has one."""
+        q = self.question
+        return f"a{len(q.network.layers)}" if kind(q.kind).output_alias else None
+
+    @property
+    def sheet_given(self) -> str | None:
+        """The macro that writes what a question sheet gives, when the steps do not show it all."""
+        return kind(self.question.kind).sheet_given
+
+    @property
+    def template(self) -> str:
+        """templates/common/<template>.j2 writes the steps of the question's kind."""
+        return kind(self.question.kind).template
+
     def answers(self) -> dict[str, dict[str, Any]]:
         q = self.question
         n = q.data.n if q.data is not None else 1
         out: dict[str, dict[str, Any]] = {}
-        last = f"a{len(q.network.layers)}" if q.kind in ("forward", "backprop") else None
+        last = self.output_key
         for s in self.steps:
             if not s.is_answer:
                 continue
@@ -53,7 +72,7 @@ class QuestionSolution:
             examples = int(np.shape(s.value)[0]) if s.kind in PER_EXAMPLE else n
             out[s.key] = {"value": as_answer(s, s.value, examples), "exact": as_answer(s, s.exact, examples)}
             if s.key == last:
-                out["yhat"] = dict(out[s.key])
+                out[OUTPUT_ALIAS] = dict(out[s.key])
         return out
 
 

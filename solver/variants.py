@@ -42,6 +42,7 @@ import numpy as np
 import yaml
 
 from .errors import ProblemError, SolveError, UsageError
+from .kinds.registry import KINDS, Degenerate, Kind
 from .model import Problem
 from .randomize import Randomize
 from .solution import QuestionSolution, Solution
@@ -58,13 +59,14 @@ FORMATS = ("markdown", "latex", "pdf", "json")
 EXTENSIONS = {"markdown": ("md", "md"), "latex": ("tex", "tex"), "pdf": ("pdf", "pdf"), "json": ("md", "json")}
 REASONS = {"invalid": "the drawn file is invalid", "fails": "the solution cannot be worked out",
            "zero gradient": "a gradient is zero", "saturated": "an output saturates",
-           "converged": "the perceptron makes no update", "clash": "two answers show the same numbers"}
+           "clash": "two answers show the same numbers",
+           **{d.reason: d.words for k in KINDS.values() for d in k.degenerate}}
 FIXES = {"invalid": "narrow the ranges so every combination gives a valid file",
          "fails": "narrow the ranges (smaller weights keep outputs away from 0 and 1)",
          "zero gradient": "keep inputs and weights away from 0, or draw from a range without 0",
          "saturated": "draw smaller weights and inputs, or show more decimals",
-         "converged": "draw points the start line misclassifies, or another start",
-         "clash": "widen the ranges or use a finer step, so that equal numbers are rarer"}
+         "clash": "widen the ranges or use a finer step, so that equal numbers are rarer",
+         **{d.reason: d.fix for k in KINDS.values() for d in k.degenerate}}
 
 
 class Rejected(Exception):
@@ -109,14 +111,6 @@ def saturated(qs: QuestionSolution, original: QuestionSolution) -> str | None:
     return None
 
 
-def converged(qs: QuestionSolution, original: QuestionSolution) -> str | None:
-    if qs.question.kind != "perceptron":
-        return None
-    if int(qs.step("updates").value) == 0 and int(original.step("updates").value) != 0:
-        return f"{qs.question.id}: the start line already classifies every point"
-    return None
-
-
 def clash(qs: QuestionSolution, original: QuestionSolution) -> str | None:
     before = {s.key: np.asarray(s.value, dtype=float) for s in original.steps if s.is_answer}
     now = {s.key: np.asarray(s.value, dtype=float) for s in qs.steps if s.is_answer}
@@ -147,7 +141,16 @@ def clash(qs: QuestionSolution, original: QuestionSolution) -> str | None:
     return None
 
 
-RULES = (("zero gradient", zero_gradient), ("saturated", saturated), ("converged", converged), ("clash", clash))
+def _kind_rule(k: Kind, d: Degenerate):
+    """A kind's own rule, asked of that kind's questions only."""
+    def rule(qs: QuestionSolution, original: QuestionSolution) -> str | None:
+        return k.function(d.rule)(qs, original) if qs.question.kind == k.name else None
+    return rule
+
+
+# the rules every question is put to, in order: a kind's own (solver/kinds/registry.py) before clash
+RULES = (("zero gradient", zero_gradient), ("saturated", saturated),
+         *((d.reason, _kind_rule(k, d)) for k in KINDS.values() for d in k.degenerate), ("clash", clash))
 
 
 def degenerate(solution: Solution, original: Solution) -> Rejected | None:

@@ -16,7 +16,7 @@ from solver.errors import CrossCheckError
 from solver.render import notation_batch
 from solver.render.formatter import Formatter
 from solver.render.notation import notation_for
-from solver.kinds.batch_form import build_view
+from solver.kinds.network.batch_form import build_view
 from solver.render.notation_batch import BatchNotation
 from solver.rounding import format_number
 from solver.symbols import meaning, sym

@@ -15,7 +15,7 @@ from solver import activations, derive, numeric
 from solver.activations import ACTIVATIONS
 from solver.crosscheck import cross_check
 from solver.losses import LOSSES, REDUCTIONS
-from solver.kinds.network import solve_network_question
+from solver.kinds.network.steps import solve_network_question
 from solver.model import Data, Layer, Network, Question
 
 H = 1e-6

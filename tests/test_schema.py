@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from solver import problem, schema
+from solver.kinds.registry import KINDS
 from solver.errors import ProblemError
 from solver.yamlsource import dotted, load_bytes, load_file
 
@@ -65,9 +66,10 @@ def test_the_name_tables_are_the_solvers():
     """The reader's plain name tables agree with the activations and losses the solver has."""
     from solver.activations import ACTIVATIONS
     from solver.losses import LOSSES, REDUCTIONS
-    assert problem.ACTIVATION_NAMES == tuple(ACTIVATIONS)
-    assert problem.LOSS_NAMES == tuple(LOSSES)
-    assert problem.REDUCTION_NAMES == tuple(REDUCTIONS)
+    from solver.kinds.network import fields as network
+    assert network.ACTIVATION_NAMES == tuple(ACTIVATIONS)
+    assert network.LOSS_NAMES == tuple(LOSSES)
+    assert network.REDUCTION_NAMES == tuple(REDUCTIONS)
 
 
 IMPORTS = """
@@ -86,7 +88,7 @@ print(json.dumps(sorted(set(sys.modules) - before)))
 def test_the_generator_imports_nothing_heavy_of_its_own():
     """Writing the schemas imports no NumPy, SymPy or matplotlib beyond what the reader's own
     modules import (once those import none, neither does the generator)."""
-    fields = "\n".join(f"import solver.fields.{k}" for k in problem.FIELD_KINDS)
+    fields = "\n".join(f"import solver.kinds.{k.folder}.fields" for k in KINDS.values() if k.fields)
     out = subprocess.run([sys.executable, "-c", IMPORTS.format(fields=fields)], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     added = json.loads(out)

@@ -15,7 +15,7 @@ from solver.api import solve
 from solver.errors import ProblemError
 from solver.randomize import Grid
 from solver.settings import Settings
-from solver.variants import (clash, converged, degenerate, draw, load_plan, make_variant, saturated, write_variants,
+from solver.variants import (RULES, clash, degenerate, draw, load_plan, make_variant, saturated, write_variants,
                              zero_gradient)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,13 +116,12 @@ def _write(tmp_path, name, text):
     return path
 
 
-def test_converged_when_the_perceptron_never_updates(tmp_path):
-    base = "kind: perceptron\npoints: [[1, 1], [-1, -1]]\nlabels: [1, 0]\nlearning_rate: 0.5\nepochs: 5\nb: 0\n"
-    (tmp_path / "o.yaml").write_text(base + "w: [-1, -1]\n")
-    (tmp_path / "v.yaml").write_text(base + "w: [1, 1]\n")
-    original, variant = (solve(tmp_path / f"{n}.yaml").questions[0] for n in "ov")
-    assert converged(original, original) is None
-    assert converged(variant, original) == "q1: the start line already classifies every point"
+def test_a_kinds_own_rule_comes_before_clash_and_asks_only_its_kind():
+    """The perceptron's rule (listed in its registry entry) is asked of perceptron questions only."""
+    assert [name for name, _ in RULES] == ["zero gradient", "saturated", "converged", "clash"]
+    rule = dict(RULES)["converged"]
+    exam = solve(EXAM).questions[0]
+    assert rule(exam, exam) is None
 
 
 def test_degenerate_names_the_first_rule_broken(tmp_path):

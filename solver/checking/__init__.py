@@ -14,11 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..answersheet.read import from_data, read_sheet
 from ..solution import Solution
 from .judge import CARRIED, CORRECT, MISSING, WRONG, judge_question
 from .report import Report
 from ..yamlsource import Source, load_sheet
-from .sheet import from_data, read_sheet
 
 __all__ = ["check", "check_file", "check_sheet", "check_answers", "Report", "CORRECT", "WRONG", "CARRIED", "MISSING"]
 

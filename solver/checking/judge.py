@@ -82,7 +82,7 @@ def marks_of(qs: QuestionSolution, file: str) -> dict[str, float]:
     for key, points, (line, col, field) in qs.question.marking.marks:
         target = alias if key == "yhat" and alias else key
         if target not in out:
-            from .sheet import suggest
+            from ..answersheet.read import suggest
             known = keys + (["yhat"] if alias else [])
             raise ProblemError(file, line, col, field, f"no answer key {key!r} in question {qs.question.id}"
                                f"{suggest(key, known)} "

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..answersheet.read import SheetProblem
 from ..rounding import format_number
 from .judge import CARRIED, CORRECT, MISSING, WRONG, Judgement, QuestionReport
-from .sheet import SheetProblem
 
 TEMPLATES = {"text": "report/report.txt.j2", "markdown": "report/report.md.j2", "latex": "report/report.tex.j2"}
 COLOURS = {CORRECT: "green", CARRIED: "cyan", WRONG: "red", MISSING: "yellow"}

@@ -10,7 +10,7 @@ W^{[l]} (units x inputs), which the answer keys keep. With more than two layers 
 stages are numbered: H_{1,in}, H_{1,out}, H_{2,in}, ..., O_in, O_out.
 
 This module only names things. The matrices the solution shows in this layout are
-computed and checked by the network kind (solver/kinds/batch_form.py) and reach the
+computed and checked by the network kind (solver/kinds/network/batch_form.py) and reach the
 templates as `qs.written`.
 """
 from __future__ import annotations

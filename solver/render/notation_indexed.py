@@ -12,7 +12,7 @@ prints as O_{kj} there and the factor dO/dz = 1 drops out of every chain.
 
 This module only names things. The chains a hand solution writes weight by weight,
 dL/dw^1_{11} = dL/dy-hat * dy-hat/dO_{11} * dO_{11}/dw^1_{11}, are built by the network
-kind (solver/kinds/indexed_chains.py) and reach the templates as `qs.written`.
+kind (solver/kinds/network/indexed_chains.py) and reach the templates as `qs.written`.
 """
 from __future__ import annotations
 

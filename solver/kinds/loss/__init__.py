@@ -1,0 +1,1 @@
+"""loss: a loss and its derivative on given outputs and targets (fields.py, steps.py)."""

@@ -1,0 +1,390 @@
+"""`forward` and `backprop` questions: from a validated question to its steps.
+
+Values come from the steps' own `recompute` functions, run in order: once on exact
+values (`exact`), and once as a hand solution runs them (`value`, rounded to the
+shown decimals, and under `carry: rounded` rounded before they are used again).
+The exact values are then cross-checked against the vectorized NumPy pass and the
+SymPy evaluation of the derivation; any disagreement is a bug and raises.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+import numpy as np
+import sympy as sp
+
+from ... import derive, numeric
+from ...activations import ACTIVATIONS, snap
+from ...crosscheck import cross_check
+from ...losses import LOSSES, REDUCTIONS, example_loss_expr
+from ...model import Question
+from ...network_diagram import diagram_step
+from ...rounding import round_half_up
+from ...steps import Line, MatrixForm, Part, Step, StepKind
+from ...symbols import meaning, sym
+
+
+def as_backprop(q: Question, **changes) -> Question:
+    """The question asked as a backprop question (train works its first update so)."""
+    return dataclasses.replace(q, kind="backprop", **changes)
+
+
+# ------------------------------------------------------------------ what each step's template reads
+
+@dataclass(frozen=True, eq=False)
+class GivenInfo:
+    """GIVEN: the values the question gives (x, y, W1, b1, ...) and how it trains."""
+    values: Mapping[str, np.ndarray]
+    learning_rate: float | None
+    loss: str | None
+    reduction: str
+
+    @property
+    def has_targets(self) -> bool:
+        return "y" in self.values
+
+
+@dataclass(frozen=True, eq=False)
+class LossInfo:
+    """LOSS: how many examples the loss combines."""
+    examples: int
+
+
+@dataclass(frozen=True, eq=False)
+class OutputDeltaInfo:
+    """OUTPUT_DELTA: the derived rule dL/dz of one output and the output layer's activation."""
+    rule: derive.OutputRule
+    activation: str
+
+
+@dataclass(frozen=True, eq=False)
+class HiddenDeltaInfo:
+    """HIDDEN_DELTA: the activation of the layer."""
+    activation: str
+
+
+@dataclass(frozen=True, eq=False)
+class GradientInfo:
+    """WEIGHT_GRAD, BIAS_GRAD: how many examples the gradient combines."""
+    examples: int
+
+
+@dataclass(frozen=True, eq=False)
+class UpdateInfo:
+    """UPDATE: which parameter is updated, "W" or "b"."""
+    param: str
+
+
+def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, dict]:
+    net, data = q.network, q.data
+    backprop = q.kind == "backprop"
+    with_loss = q.loss is not None and data.y is not None
+    derivation = derive.derive(net, q.loss, q.reduction, backprop, q.huber_delta)
+    given = _given(q)
+    specs = _specs(q, with_loss, backprop)
+    exact, shown = _run(specs, given, q.display.decimals, q.display.carry)
+    cross_check(q, derivation, exact)
+    steps = [_given_step(q, given), diagram_step(net)] + [_finish(q, derivation, s, exact, shown) for s in specs]
+    return steps, derivation, exact
+
+
+# ------------------------------------------------------------------ values
+
+def _given(q: Question) -> dict[str, np.ndarray]:
+    env = {"x": q.data.x}
+    if q.data.y is not None:
+        env["y"] = q.data.y
+    for l, layer in enumerate(q.network.layers, start=1):
+        env[f"W{l}"] = layer.weights
+        env[f"b{l}"] = layer.biases
+    return env
+
+
+def _prev(l: int) -> str:
+    return "x" if l == 1 else f"a{l - 1}"
+
+
+def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
+    """Every step with its inputs and how to recompute it; values come later."""
+    net = q.network
+    L = len(net.layers)
+    specs: list[Step] = []
+    for l, layer in enumerate(net.layers, start=1):
+        specs.append(Step(f"z{l}", StepKind.LINEAR, l, (f"W{l}", f"b{l}", _prev(l)),
+                          lambda v, l=l: snap(v[_prev(l)] @ v[f"W{l}"].T + v[f"b{l}"])))
+        act = ACTIVATIONS[layer.activation]
+        specs.append(Step(f"a{l}", StepKind.ACTIVATION, l, (f"z{l}",),
+                          lambda v, l=l, act=act, al=layer.alpha: act.forward(v[f"z{l}"], al)))
+    if with_loss:
+        specs.append(Step("loss", StepKind.LOSS, None, (f"a{L}", "y"),
+                          lambda v: numeric.total_loss(q.reduction, numeric.example_losses(
+                              q.loss, q.reduction, v["y"], v[f"a{L}"], q.huber_delta))))
+    if not backprop:
+        return specs
+    red = REDUCTIONS[q.reduction]
+    out = net.layers[-1]
+
+    def output_delta(v):
+        g = numeric.output_grad(q.loss, q.reduction, v["y"], v[f"a{L}"], q.huber_delta)
+        return numeric.through_activation(out, g, v[f"z{L}"], v[f"a{L}"])
+
+    kinks = tuple(k for k in (LOSSES[q.loss].kink, ACTIVATIONS[out.activation].kink) if k)
+    specs.append(Step(f"delta{L}", StepKind.OUTPUT_DELTA, L, (f"a{L}", "y", f"z{L}"), output_delta,
+                      conventions=kinks))
+    for l in range(L, 0, -1):
+        if l < L:
+            layer = net.layers[l - 1]
+            act = ACTIVATIONS[layer.activation]
+
+            def hidden_delta(v, l=l, layer=layer):
+                back = v[f"delta{l + 1}"] @ v[f"W{l + 1}"]
+                return numeric.through_activation(layer, back, v[f"z{l}"], v[f"a{l}"])
+
+            specs.append(Step(f"delta{l}", StepKind.HIDDEN_DELTA, l,
+                              (f"delta{l + 1}", f"W{l + 1}", f"z{l}", f"a{l}"), hidden_delta,
+                              conventions=(act.kink,) if act.kink else ()))
+        specs.append(Step(f"dW{l}", StepKind.WEIGHT_GRAD, l, (f"delta{l}", _prev(l)),
+                          lambda v, l=l: float(red.batch_factor(len(v[f"delta{l}"])))
+                          * v[f"delta{l}"].T @ v[_prev(l)]))
+        if net.bias:
+            specs.append(Step(f"db{l}", StepKind.BIAS_GRAD, l, (f"delta{l}",),
+                              lambda v, l=l: float(red.batch_factor(len(v[f"delta{l}"])))
+                              * v[f"delta{l}"].sum(axis=0)))
+    eta = q.learning_rate
+    for l in range(1, L + 1):
+        if "weights" in q.update:
+            specs.append(Step(f"W{l}_new", StepKind.UPDATE, l, (f"W{l}", f"dW{l}"),
+                              lambda v, l=l: v[f"W{l}"] - eta * v[f"dW{l}"], info=UpdateInfo("W")))
+        if "biases" in q.update and net.bias:
+            specs.append(Step(f"b{l}_new", StepKind.UPDATE, l, (f"b{l}", f"db{l}"),
+                              lambda v, l=l: v[f"b{l}"] - eta * v[f"db{l}"], info=UpdateInfo("b")))
+    return specs
+
+
+def _run(specs: list[Step], given: dict, decimals: int, carry: str) -> tuple[dict, dict]:
+    exact, shown = dict(given), dict(given)
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        for s in specs:
+            try:
+                exact[s.key] = np.asarray(s.recompute(exact), dtype=float)
+                hand = s.recompute(shown) if carry == "rounded" else exact[s.key]
+            except FloatingPointError as exc:
+                raise ArithmeticError(f"{s.key}: the numbers overflow ({exc}); use smaller values") from None
+            shown[s.key] = round_half_up(np.asarray(hand, dtype=float), decimals)
+    return exact, shown
+
+
+# ------------------------------------------------------------------ lines
+
+def _lookup(env: Mapping[str, np.ndarray], s: sp.Symbol, example: int) -> float | None:
+    m = meaning(s)
+    if m is None:
+        return None
+    e = example
+    if m.kind == "x":
+        return env["x"][e, m.i - 1]
+    if m.kind == "y":
+        return env["y"][e, m.i - 1]
+    if m.kind in ("z", "a", "delta"):
+        return env[f"{m.kind}{m.layer}"][e, m.i - 1]
+    if m.kind == "W":
+        return env[f"W{m.layer}"][m.i - 1, m.j - 1]
+    if m.kind == "b":
+        return env[f"b{m.layer}"][m.i - 1]
+    return None
+
+
+def replace_unevaluated(expr: sp.Expr, mapping: dict) -> sp.Expr:
+    """`xreplace` that leaves the result unevaluated, in the order it was written.
+
+    (SymPy's `evaluate(False)` context would do the same but empties SymPy's cache on
+    every entry and exit, which costs more than the replacement itself.)"""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [replace_unevaluated(a, mapping) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:   # node types without an `evaluate` switch (conditions, pairs)
+        return expr.func(*args)
+
+
+def put_numbers(expr: sp.Expr, env, example: int) -> sp.Expr:
+    """The expression with every known symbol replaced by its number, left unevaluated."""
+    mapping = {}
+    for s in expr.free_symbols:
+        v = _lookup(env, s, example)
+        if v is not None:
+            mapping[s] = sp.Float(float(v))
+    return replace_unevaluated(expr, mapping)
+
+
+def at_example(expr: sp.Expr, e: int) -> sp.Expr:
+    """The same expression with every per-example symbol marked with example e (1-based)."""
+    mapping = {}
+    for s in expr.free_symbols:
+        m = meaning(s)
+        if m and m.kind in ("x", "y", "z", "a", "delta", "ell"):
+            mapping[s] = sym(m.kind, m.layer, m.i, m.j, e)
+    return replace_unevaluated(expr, mapping)
+
+
+def combined(terms: list[sp.Expr], factor: Fraction) -> sp.Expr:
+    """factor * (t1 + t2 + ...), unevaluated: how a reduction combines the examples."""
+    total = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    return sp.Mul(sp.Rational(factor), total, evaluate=False) if factor != 1 else total
+
+
+def _per_example_line(lhs, formula, env, n, values, factors=()):
+    nums = tuple(put_numbers(formula, env, e) for e in range(n))
+    labels = tuple(at_example(lhs, e + 1) for e in range(n)) if n > 1 else (lhs,)
+    return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors), labels)
+
+
+def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict) -> Step:
+    """The step with its values, and the lines and matrix form a hand solution writes."""
+    build = {StepKind.LINEAR: _linear, StepKind.ACTIVATION: _activation, StepKind.LOSS: _loss,
+             StepKind.OUTPUT_DELTA: _output_delta, StepKind.HIDDEN_DELTA: _hidden_delta,
+             StepKind.WEIGHT_GRAD: _gradient, StepKind.BIAS_GRAD: _gradient, StepKind.UPDATE: _update}[s.kind]
+    lines, matrix, info = build(q, d, s, exact, shown)
+    return dataclasses.replace(s, value=shown[s.key], exact=exact[s.key], lines=tuple(lines), matrix=matrix,
+                               info=s.info if info is None else info)
+
+
+def _linear(q, d, s, exact, shown):
+    net, l, value = q.network, s.layer, shown[s.key]
+    form = d.layers[l - 1]
+    lines = [_per_example_line(sym("z", l, j + 1), sp.Add(*form.terms[j], evaluate=False), shown, q.data.n,
+                               value[:, j])
+             for j in range(net.layers[l - 1].units)]
+    bias_name = (Part("op", "+"), Part("name", "b", l)) if net.bias else ()
+    bias_numbers = (Part("op", "+"), Part("numbers", array=shown[f"b{l}"][:, None])) if net.bias else ()
+    matrix = MatrixForm((Part("name", "W", l), Part("name", "a", l - 1), *bias_name),
+                        (Part("numbers", array=shown[f"W{l}"]), Part("numbers", array=shown[_prev(l)].T),
+                         *bias_numbers))
+    return lines, matrix, None
+
+
+def _activation(q, d, s, exact, shown):
+    l, value = s.layer, shown[s.key]
+    layer = q.network.layers[l - 1]
+    act = ACTIVATIONS[layer.activation]
+    zs = [sym("z", l, k + 1) for k in range(layer.units)]
+    lines = []
+    for j in range(layer.units):
+        if layer.activation == "softmax":
+            denominator = sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1, evaluate=False)
+            formula = sp.Mul(sp.exp(zs[j]), denominator, evaluate=False)
+        else:
+            shape = act.display(derive.Z) if act.display else d.layers[l - 1].activation
+            formula = shape.xreplace({derive.Z: zs[j], derive.ALPHA: sp.Float(layer.alpha)})
+        lines.append(_per_example_line(sym("a", l, j + 1), formula, shown, q.data.n, value[:, j]))
+    matrix = MatrixForm((Part("name", "a", l), Part("op", "="), Part("name", "z", l, func=layer.activation)),
+                        (Part("numbers", array=shown[f"z{l}"].T, func=layer.activation),))
+    return lines, matrix, None
+
+
+def _loss(q, d, s, exact, shown):
+    n, L = q.data.n, len(q.network.layers)
+    ell = example_loss_expr(q.loss, q.reduction)
+    per_output = [ell.xreplace({derive.Y: sym("y", None, j), derive.YHAT: sym("a", L, j),
+                                derive.DELTA: sp.Float(q.huber_delta)})
+                  for j in range(1, q.network.layers[-1].units + 1)]
+    formula = sp.Add(*per_output, evaluate=False) if len(per_output) > 1 else per_output[0]
+    source = shown if q.display.carry == "rounded" else exact
+    ells = round_half_up(numeric.example_losses(q.loss, q.reduction, source["y"], source[f"a{L}"],
+                                                q.huber_delta), q.display.decimals)
+    m = REDUCTIONS[q.reduction].batch_factor(n)
+    lhs = sym("ell") if n > 1 or m != 1 else sym("L")
+    lines = [_per_example_line(lhs, formula, shown, n, ells)]
+    if lhs != sym("L"):
+        terms = [sym("ell", None, None, None, e + 1) if n > 1 else sym("ell") for e in range(n)]
+        total = combined(terms, m)
+        num_total = combined([sp.Float(float(v)) for v in ells], m)
+        lines.append(Line(sym("L"), total, (num_total,), (float(shown[s.key]),), (), (sym("L"),)))
+    return lines, None, LossInfo(n)
+
+
+def _output_delta(q, d, s, exact, shown):
+    L, value = s.layer, shown[s.key]
+    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors)
+             for j, part in enumerate(d.deltas[L - 1])]
+    matrix = None
+    if d.output.simplified == derive.YHAT - derive.Y:
+        matrix = MatrixForm((Part("name", "a", L), Part("op", "-"), Part("name", "y")),
+                            (Part("numbers", array=shown[f"a{L}"].T), Part("op", "-"),
+                             Part("numbers", array=shown["y"].T)))
+    return lines, matrix, OutputDeltaInfo(d.output, q.network.layers[-1].activation)
+
+
+def _hidden_delta(q, d, s, exact, shown):
+    l, value = s.layer, shown[s.key]
+    layer = q.network.layers[l - 1]
+    act = ACTIVATIONS[layer.activation]
+    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors)
+             for j, part in enumerate(d.deltas[l - 1])]
+    matrix = None
+    if act.elementwise:
+        gprime = round_half_up(act.derivative(shown[f"z{l}"], shown[f"a{l}"], layer.alpha), q.display.decimals)
+        matrix = MatrixForm(
+            (Part("name", "W", l + 1, transpose=True), Part("name", "delta", l + 1), Part("op", "hadamard"),
+             Part("name", "z", l, func="prime:" + layer.activation)),
+            (Part("numbers", array=shown[f"W{l + 1}"].T), Part("numbers", array=shown[f"delta{l + 1}"].T),
+             Part("op", "hadamard"), Part("numbers", array=gprime.T)))
+    return lines, matrix, HiddenDeltaInfo(layer.activation)
+
+
+def _gradient(q, d, s, exact, shown):
+    l, n = s.layer, q.data.n
+    weights = s.kind is StepKind.WEIGHT_GRAD
+    partials = [p for row in d.dW[l - 1] for p in row] if weights else list(d.db[l - 1])
+    values = np.asarray(shown[s.key]).ravel()
+    m = REDUCTIONS[q.reduction].batch_factor(n)
+    lines = []
+    for p, value in zip(partials, values):
+        if n == 1:
+            formula, numbers = p.formula, put_numbers(p.formula, shown, 0)
+        else:
+            formula = combined([at_example(p.formula, e + 1) for e in range(n)], m)
+            numbers = combined([put_numbers(p.formula, shown, e) for e in range(n)], m)
+        lhs = sp.Derivative(sym("L"), p.target, evaluate=False)
+        lines.append(Line(lhs, formula, (numbers,), (float(value),), p.factors, (lhs,)))
+    scale = (Part("scalar", fraction=m),) if m != 1 else ()
+    if weights:
+        matrix = MatrixForm((*scale, Part("name", "delta", l), Part("name", "a", l - 1, transpose=True)),
+                            (*scale, Part("numbers", array=shown[f"delta{l}"].T),
+                             Part("numbers", array=shown[_prev(l)])))
+    else:
+        total = "sum" if n > 1 else None
+        matrix = MatrixForm((*scale, Part("name", "delta", l, func=total)),
+                            (*scale, Part("numbers", array=shown[f"delta{l}"].T, func=total)))
+    return lines, matrix, GradientInfo(n)
+
+
+def _update(q, d, s, exact, shown):
+    l, param = s.layer, s.info.param
+    old, grad, new = shown[f"{param}{l}"], shown[f"d{param}{l}"], np.asarray(shown[s.key])
+    lines = []
+    for idx in np.ndindex(new.shape):
+        target = sym(param, l, *(i + 1 for i in idx))
+        numbers = sp.Add(sp.Float(float(old[idx])),
+                         sp.Mul(-1, sp.Float(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
+                         evaluate=False)
+        lines.append(Line(target, None, (numbers,), (float(new[idx]),), (), (target,)))
+    col = (lambda a: a[:, None]) if param == "b" else (lambda a: a)
+    matrix = MatrixForm((Part("name", param, l), Part("op", "-"), Part("scalar", name="eta"),
+                         Part("name", "d" + param, l)),
+                        (Part("numbers", array=col(old)), Part("op", "-"),
+                         Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
+    return lines, matrix, None
+
+
+def _given_step(q: Question, given: dict) -> Step:
+    return Step("given", StepKind.GIVEN, None, (), lambda v: None, value=None, exact=None,
+                info=GivenInfo(given, q.learning_rate, q.loss, q.reduction))

@@ -1,0 +1,176 @@
+"""The training loop: epochs of mini-batch gradient descent, vectorized with NumPy.
+
+What one run does (docs/train.md says the same for instructors):
+- Each epoch visits every example once, in mini-batches of `size` examples taken in
+  order; when `size` does not divide the number of examples, the last mini-batch of the
+  epoch is smaller and is used as it is (its gradient combines its own examples under
+  the reduction, so with `mean` it is divided by its own size).
+- With a seed, the order is drawn afresh at the start of every epoch with
+  `numpy.random.default_rng(seed).permutation(n)` (one generator per run, so runs that
+  differ only in their batch size see the same orders). Full batch is not shuffled: the
+  order of the examples does not change a full-batch gradient.
+- An update computes every gradient at the current parameters, then moves the
+  parameters named by `update` (the others keep their given values).
+- The loss of an epoch is the loss over the whole training set, under the question's
+  reduction, with the parameters at the end of the epoch; epoch 0 is the start.
+- With a tolerance, the run stops after the first epoch whose loss differs from the
+  previous epoch's by less than the tolerance.
+
+With `decimals`, the run is done as a hand solution under `carry: rounded` does it: every
+value computed (z, a, delta, dW, db, the new parameters, the loss) is rounded half up to
+`decimals` places before it is used again, exactly as the backprop steps round theirs.
+SymPy is for the steps shown; none of it runs here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...activations import ACTIVATIONS, snap
+from ...losses import LOSSES, REDUCTIONS
+from ...model import Question
+from ...numeric import through_activation
+from ...rounding import round_half_up
+
+SHOWN_ORDERS = 3         # the order of the first epochs is kept for the solution to show
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    size: int                           # examples per mini-batch
+    losses: np.ndarray                  # [0] before training, [k] after epoch k
+    weights: tuple[np.ndarray, ...]     # per layer, at the end of epoch `epochs_run`
+    biases: tuple[np.ndarray, ...]
+    first_batch: np.ndarray             # indices of the examples of the first mini-batch
+    first_weights: tuple[np.ndarray, ...]   # after the first update
+    first_biases: tuple[np.ndarray, ...]
+    orders: tuple[np.ndarray, ...]      # the order of each of the first epochs (when shuffled)
+    epochs_run: int                     # where the tolerance stopped the run, else every epoch
+    stopped: bool                       # the tolerance stopped it before the last epoch
+    history: np.ndarray | None = None   # (epochs + 1) x parameters: W1, b1, W2, b2, ... flattened
+
+    @property
+    def change(self) -> float:
+        """How much the loss changed in the last epoch run."""
+        k = self.epochs_run
+        return abs(float(self.losses[k] - self.losses[k - 1]))
+
+
+def round_fast(a: np.ndarray, decimals: int) -> np.ndarray:
+    """`rounding.round_half_up` for whole arrays at NumPy speed; the values near a tie (where
+    float error could decide) are handed to `round_half_up` itself, so the two always agree."""
+    a = np.asarray(a, dtype=float)
+    scale = 10.0 ** decimals
+    s = np.abs(a) * scale
+    out = np.copysign(np.floor(s + 0.5) / scale, a)
+    frac = s - np.floor(s)
+    near = (np.abs(frac - 0.5) < 1e-9 + s * 1e-12) | (s > 1e15)
+    if near.any():
+        out[near] = round_half_up(a[near], decimals)
+    out[out == 0] = 0.0
+    return out
+
+
+def train(q: Question, size: int, epochs: int, shuffle: int | None = None, tolerance: float | None = None,
+          decimals: int | None = None, history: bool = False, at_least: int = 0) -> Run:
+    """Train the question's network on its data. `at_least`: keep going past the epoch where the
+    tolerance stops the run, up to that many epochs (the returned parameters stay those of the
+    stopping epoch): the exact run of a rounded hand run that stopped later needs its losses."""
+    net, x, y = q.network, q.data.x, q.data.y
+    n = x.shape[0]
+    weights = [layer.weights.astype(float) for layer in net.layers]
+    biases = [layer.biases.astype(float) for layer in net.layers]
+    acts = [ACTIVATIONS[layer.activation] for layer in net.layers]
+    loss, red, huber = LOSSES[q.loss], REDUCTIONS[q.reduction], q.huber_delta
+    example_factor = float(red.example_factor)
+    eta = q.learning_rate
+    move_w = "weights" in q.update
+    move_b = "biases" in q.update and net.bias
+    full = size >= n
+    rng = np.random.default_rng(shuffle) if shuffle is not None and not full else None
+
+    def rnd(a):
+        return a if decimals is None else round_fast(a, decimals)
+
+    # z within the kink tolerance of 0 is 0, for every activation, as the steps and numeric.py
+    # take it: a product of small givens (1e-9 x 0.3) would else part the two computations.
+    factors: dict[int, float] = {}
+
+    def forward(xb):
+        zs, outs = [], [xb]
+        for layer, act, w, b in zip(net.layers, acts, weights, biases):
+            z = rnd(snap(outs[-1] @ w.T + b))
+            zs.append(z)
+            outs.append(rnd(act.forward(z, layer.alpha)))
+        return zs, outs
+
+    def loss_of(outs, yb):
+        ells = example_factor * loss.value(yb, outs[-1], huber).sum(axis=1)
+        value = float(red.batch_factor(len(ells))) * float(ells.sum())
+        return value if decimals is None else round_half_up(value, decimals)
+
+    def update(zs, outs, yb):
+        m = factors.get(len(yb))
+        if m is None:
+            m = factors[len(yb)] = float(red.batch_factor(len(yb)))
+        grad_a = example_factor * loss.grad(yb, outs[-1], huber)
+        new_w, new_b = list(weights), list(biases)
+        for l in reversed(range(len(net.layers))):
+            delta = rnd(through_activation(net.layers[l], grad_a, zs[l], outs[l + 1]))
+            if l > 0:
+                grad_a = delta @ weights[l]
+            if move_w:
+                new_w[l] = rnd(weights[l] - eta * rnd(m * delta.T @ outs[l]))
+            if move_b:
+                new_b[l] = rnd(biases[l] - eta * rnd(m * delta.sum(axis=0)))
+        weights[:], biases[:] = new_w, new_b
+
+    def snapshot():
+        return np.concatenate([p.ravel() for w, b in zip(weights, biases)
+                               for p in ((w, b) if net.bias else (w,))])
+
+    losses = np.empty(epochs + 1)
+    kept = [snapshot()] if history else None
+    orders: list[np.ndarray] = []
+    first = None
+    final = None
+    epochs_run, stopped, epoch = epochs, False, 0
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        try:
+            cached = forward(x)
+            losses[0] = loss_of(cached[1], y)
+            for epoch in range(1, len(losses)):
+                if full:
+                    update(*cached, y)
+                    order = None
+                else:
+                    order = rng.permutation(n) if rng is not None else np.arange(n)
+                    if rng is not None and len(orders) < SHOWN_ORDERS:
+                        orders.append(order)
+                    for start in range(0, n, size):
+                        batch = order[start:start + size]
+                        update(*forward(x[batch]), y[batch])
+                        if first is None:
+                            first = (batch, tuple(weights), tuple(biases))
+                if first is None:
+                    first = (np.arange(n), tuple(weights), tuple(biases))
+                cached = forward(x)
+                losses[epoch] = loss_of(cached[1], y)
+                if history and epoch <= epochs_run:
+                    kept.append(snapshot())
+                if final is None and (epoch == epochs or (tolerance is not None and not stopped and
+                                                          abs(losses[epoch] - losses[epoch - 1]) < tolerance)):
+                    epochs_run, stopped = epoch, epoch < epochs
+                    final = (tuple(weights), tuple(biases))
+                    if epoch >= at_least:
+                        break
+        except FloatingPointError as exc:
+            where = f"epoch {epoch} (batch {size})"
+            if "overflow" in str(exc):
+                raise ArithmeticError(f"training diverges in {where}: the numbers overflow; use a smaller "
+                                      "learning_rate") from None
+            raise ArithmeticError(f"in {where} an output reaches exactly 0 or 1 ({exc})") from None
+    return Run(size, losses[:max(epochs_run, min(at_least, epochs)) + 1], final[0], final[1], first[0],
+               first[1], first[2], tuple(orders), epochs_run, stopped,
+               np.array(kept) if history else None)
