@@ -15,10 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, NamedTuple
 
-# A value this close to a kink (z = 0, y_hat = y, y y_hat = 1) is at the kink: float rounding
-# (0.1 + 0.2 - 0.3 = 5.6e-17) must not pick the branch, and every path decides the same way.
-KINK_TOLERANCE = 1e-9
-
 
 class Maths(NamedTuple):
     expr: Callable                 # g(z) for SymPy; softmax: see `softmax_expr`
@@ -74,12 +70,6 @@ def _libraries():
 
     from . import symbols
     return np, sp, symbols
-
-
-def snap(z):
-    """Rounding residues near 0 made exactly 0, so kinks follow their stated convention."""
-    import numpy as np
-    return np.where(np.abs(z) < KINK_TOLERANCE, 0.0, z)
 
 
 @cache

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Callable, Union
 
+from .tolerances import snap
+
 
 class _SymPy:
     """The `sympy` module, imported when an attribute is first asked for."""
@@ -40,7 +42,6 @@ MAX_LENGTH = 500          # characters of one expression
 MAX_DEPTH = 30            # nesting of parentheses, calls and signs (deep recursion is refused, not risked)
 MAX_EXPONENT = 100        # |constant exponent|: x**1000 is not an exam question and overflows
 MAX_CONSTANT = 1e12       # a folded constant (2**10, 1/3, ...) stays a number a person can read
-KINK_TOLERANCE = 1e-9     # as activations.KINK_TOLERANCE: a residue of 1e-17 is the kink itself
 
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
 # Other spellings people reach for, and what to write instead.
@@ -481,10 +482,6 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _snapped(x: float) -> float:
-    return 0.0 if abs(x) < KINK_TOLERANCE else x
-
-
 @cache
 def _function(name: str):
     """An inert SymPy function: sigma (shown as \\sigma(z); the reference is 1/(1 + e^{-z})) and
@@ -545,12 +542,12 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
     Operation("sigmoid", 1, lambda xs: _sigmoid(xs[0]), lambda xs, out: (out * (1.0 - out),),
               lambda a: _function("sigma")(a[0]), lambda a, n: (n * (1 - n),),
               lambda a: 1 / (1 + sp.exp(-a[0]))),
-    Operation("relu", 1, lambda xs: max(0.0, _snapped(xs[0])),
-              lambda xs, out: (1.0 if _snapped(xs[0]) > 0 else 0.0,),
+    Operation("relu", 1, lambda xs: max(0.0, snap(xs[0])),
+              lambda xs, out: (1.0 if snap(xs[0]) > 0 else 0.0,),
               lambda a: _function("ReLU")(a[0]), lambda a, n: (sp.Piecewise((1, a[0] > 0), (0, True)),),
               lambda a: _relu_reference(a[0]), kink="relu"),
     Operation("abs", 1, lambda xs: abs(xs[0]),
-              lambda xs, out: (float(math.copysign(1.0, xs[0])) if _snapped(xs[0]) != 0 else 0.0,),
+              lambda xs, out: (float(math.copysign(1.0, xs[0])) if snap(xs[0]) != 0 else 0.0,),
               lambda a: sp.Abs(a[0], **_ue), lambda a, n: (sp.sign(a[0]),), lambda a: sp.Abs(a[0]),
               kink="abs"),
 ]}

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any, Callable, NamedTuple
 
-from .activations import snap
+from .tolerances import snap
 
 
 class Maths(NamedTuple):

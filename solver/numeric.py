@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, snap, softmax_jacobian
+from .activations import ACTIVATIONS, softmax_jacobian
+from .tolerances import snap
 from .losses import LOSSES, REDUCTIONS
 from .model import Layer, Network
 

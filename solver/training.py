@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, snap
+from .activations import ACTIVATIONS
+from .tolerances import snap
 from .losses import LOSSES, REDUCTIONS
 from .model import Question
 from .numeric import through_activation

@@ -16,7 +16,8 @@ import numpy as np
 import sympy as sp
 
 from .. import derive, numeric
-from ..activations import ACTIVATIONS, snap
+from ..activations import ACTIVATIONS
+from ..tolerances import snap
 from ..crosscheck import cross_check
 from ..losses import LOSSES, REDUCTIONS, example_loss_expr
 from ..model import Question
