@@ -20,7 +20,8 @@ from ..errors import CrossCheckError
 from ..fields.perceptron import Perceptron
 from ..figures import Boundary, Chart, Series, clip_line
 from ..model import Question
-from ..perceptron_run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
+from ..perceptron_run import Run, count_errors, exact, orders, run_exact, run_float
+from ..rounding import round_fraction
 from ..rounding import round_half_up
 from ..steps import Step, StepKind
 from ..tolerances import RTOL
