@@ -237,7 +237,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
     zs, acts, ells, deltas, envs = [], [], [], [], []
     n = x.shape[0]
     z_funcs = [_Compiled(form.z, n) for form in d.layers]
-    act_funcs = [_Compiled([form.activation], n * layer.units) if layer.activation != "softmax" else None
+    act_funcs = [_Compiled([form.activation], n * layer.units) if ACTIVATIONS[layer.activation].elementwise else None
                  for layer, form in zip(net.layers, d.layers)]
     delta_funcs = [_Compiled([part.formula for part in parts], n) for parts in d.deltas] \
         if d.output is not None else []
@@ -250,7 +250,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
         z_e, a_e = [], []
         for l, layer in enumerate(net.layers, start=1):
             z_vals = [snap(v) for v in z_funcs[l - 1](env)]
-            if layer.activation == "softmax":
+            if not ACTIVATIONS[layer.activation].elementwise:    # softmax
                 a_vals = [float(softmax_expr([sp.Float(v) for v in z_vals], i)) for i in range(layer.units)]
             else:
                 a_vals = [act_funcs[l - 1]({Z: zv, ALPHA: float(layer.alpha)})[0] for zv in z_vals]

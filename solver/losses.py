@@ -30,6 +30,7 @@ class Loss:
     targets: str                                    # real | unit | onehot | index | pm1
     needs_unit_interval: bool = False               # log(yhat) and log(1 - yhat) must exist
     kink: str | None = None
+    convention: str | None = None                   # the convention at the kink, in words
 
     @property
     def expr(self):
@@ -70,7 +71,8 @@ def _mse() -> Maths:
     return Maths(r**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y))
 
 
-@_loss("mae", "real", kink="mae")
+@_loss("mae", "real", kink="mae",
+       convention=r"$|y - \hat{y}|$ has no derivative where $\hat{y} = y$; we take 0 there (the sign function).")
 def _mae() -> Maths:
     np, sp, s = _libraries()
     r = s.Y - s.YHAT
@@ -120,7 +122,8 @@ def _sparse_cce() -> Maths:
     return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
 
 
-@_loss("hinge", "pm1", kink="hinge")
+@_loss("hinge", "pm1", kink="hinge",
+       convention=r"the hinge has no derivative at the margin $y \hat{y} = 1$; we take 0 there.")
 def _hinge() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT

@@ -41,6 +41,7 @@ from typing import Any, Iterator
 import numpy as np
 import yaml
 
+from .activations import ACTIVATIONS
 from .errors import ProblemError, SolveError, UsageError
 from .model import Problem
 from .randomize import Randomize
@@ -51,8 +52,6 @@ from .yamlsource import load_bytes, read_file
 MAX_DRAWS = 200           # draws per variant before giving up
 GRADIENTS = (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA, StepKind.WEIGHT_GRAD, StepKind.BIAS_GRAD,
              StepKind.LOSS_GRAD, StepKind.PATH_SUM)
-# activation: the values a unit shows when saturated
-BOUNDS = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 FORMATS = ("markdown", "latex", "pdf", "json")
 # the extension of a variant's sheet and key in each format (a JSON key's sheet is Markdown)
 EXTENSIONS = {"markdown": ("md", "md"), "latex": ("tex", "tex"), "pdf": ("pdf", "pdf"), "json": ("md", "json")}
@@ -96,7 +95,7 @@ def saturated(qs: QuestionSolution, original: QuestionSolution) -> str | None:
     for step in qs.steps:
         if step.kind != StepKind.ACTIVATION or step.layer is None:
             continue
-        bounds = BOUNDS.get(net.layers[step.layer - 1].activation)
+        bounds = ACTIVATIONS[net.layers[step.layer - 1].activation].saturates   # the values a saturated unit shows
         if bounds is None:
             continue
         hit = np.isin(np.asarray(step.value, dtype=float), bounds)

@@ -227,7 +227,7 @@ def _activation(q, d, s, exact, shown):
     zs = [sym("z", l, k + 1) for k in range(layer.units)]
     lines = []
     for j in range(layer.units):
-        if layer.activation == "softmax":
+        if not act.elementwise:    # softmax
             denominator = sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1, evaluate=False)
             formula = sp.Mul(sp.exp(zs[j]), denominator, evaluate=False)
         else:

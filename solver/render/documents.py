@@ -12,7 +12,7 @@ import jinja2
 from ..errors import visible
 from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
-from .formatter import Formatter
+from .formatter import Formatter, convention_of
 from .notation import notation_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -62,6 +62,7 @@ def environment() -> jinja2.Environment:
     env.filters["latex_escape"] = latex_escape
     env.filters["markdown_escape"] = markdown_escape
     env.filters["markdown_code"] = markdown_code
+    env.globals["convention_of"] = convention_of
     return env
 
 
