@@ -19,6 +19,7 @@ from typing import Any
 from . import activations
 from .activations import ACTIVATIONS
 from .errors import BIDI_CONTROLS, ProblemError
+from .formats import NOTATIONS
 from .fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, mapping_of,
                          nonnegative, one_or_list, optional, positive, ref, text)
 from .losses import LOSSES, REDUCTIONS
@@ -29,7 +30,6 @@ from .yamlsource import Path_, Source, dotted
 KINDS = ("params", "forward", "loss", "backprop", "train", "perceptron", "graph")
 NETWORK_KINDS = ("forward", "backprop", "train")     # the kinds whose question is a network and data
 FIELD_KINDS = ("params", "loss", "train", "perceptron", "graph")  # fields read by solver/fields/<kind>.py
-NOTATIONS = ("layer", "indexed", "batch")
 # The names of the activation, loss and reduction tables (plain data: reading them loads no SymPy).
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
 LOSS_NAMES = tuple(LOSSES)

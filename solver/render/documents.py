@@ -10,13 +10,14 @@ from pathlib import Path
 import jinja2
 
 from ..errors import visible
+from ..formats import DOCUMENTS
 from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
 from .formatter import Formatter, convention_of
 from .notation import notation_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
+MAIN = DOCUMENTS
 
 
 def note_unsupported(problem) -> None:
