@@ -339,3 +339,44 @@ def test_graph_hand_derivative_and_reference_are_the_entrys(name):
     assert op.hand_derivatives((u,), n)[0] == act.hand_derivative.xreplace({Z: u, A: n})
     assert op.reference((u,)) == act.expr(u)
     assert (name in USES_OUTPUT) == act.scalar.uses_output == (A in act.hand_derivative.free_symbols)
+
+
+# ------------------------------------------------------------------ a new activation is one entry
+
+def test_a_new_activation_is_one_entry(monkeypatch, tmp_path):
+    """softplus, added as one entry (and nothing else: the reader's list of names is derived from
+    the table at import, so it is derived again here), is solved and written in every notation,
+    its SymPy and NumPy forms cross-checked on the way."""
+    from functools import cache
+
+    from solver import problem, solve
+    from solver.activations import Activation, Maths
+    from solver import symbols
+
+    @cache
+    def softplus() -> Maths:
+        return Maths(lambda z: sp.log(1 + sp.exp(z)), 1 - sp.exp(-symbols.A),
+                     lambda z, al: np.logaddexp(0.0, z), lambda z, a, al: 1.0 / (1.0 + np.exp(-z)))
+
+    monkeypatch.setitem(ACTIVATIONS, "softplus", Activation(
+        "softplus", softplus, tex=r"\operatorname{softplus}", label="softplus", batch_derivative=r"1 - e^{-{out}}"))
+    monkeypatch.setattr(problem, "ACTIVATION_NAMES", tuple(ACTIVATIONS))
+    path = tmp_path / "softplus.yaml"
+    path.write_text("""questions:
+  - id: q
+    kind: backprop
+    network:
+      inputs: 2
+      layers:
+        - {units: 2, activation: softplus, weights: [[0.2, 0.4], [0.5, -0.5]], biases: [0.1, 0.0]}
+        - {units: 1, activation: sigmoid, weights: [[0.3, -0.2]], biases: [-0.2]}
+    data: {x: [[0.5, 0.3], [1.0, 1.0]], y: [[1], [0]]}
+    loss: bce
+    learning_rate: 0.1
+""")
+    for notation in ("layer", "indexed", "batch"):
+        solution = solve(path, notation=notation)
+        for fmt in ("markdown", "latex"):
+            assert r"\operatorname{softplus}" in solution.render(fmt, assets={})
+    batch = solve(path, notation="batch").render("markdown", assets={})
+    assert r"\operatorname{softplus}'\left(H_{\text{in}}\right) = 1 - e^{-H_{\text{out}}}" in batch
