@@ -170,7 +170,7 @@ def _linear() -> Maths:
 
 @_activation("sigmoid", tex=r"\sigma", label="sigma", aliases=("logistic",), open_unit_interval=True,
              saturates=(0.0, 1.0), batch_derivative=r"{out} \odot \left(1 - {out}\right)",
-             scalar=Scalar(lambda x: _sigmoid_scalar(x), lambda x, out: out * (1.0 - out), uses_output=True))
+             scalar=Scalar(_sigmoid_scalar, lambda x, out: out * (1.0 - out), uses_output=True))
 def _sigmoid_maths() -> Maths:
     np, sp, s = _libraries()
     return Maths(lambda z: 1 / (1 + sp.exp(-z)), s.A * (1 - s.A),
