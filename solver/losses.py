@@ -31,6 +31,9 @@ class Loss:
     needs_unit_interval: bool = False               # log(yhat) and log(1 - yhat) must exist
     kink: str | None = None
     convention: str | None = None                   # the convention at the kink, in words
+    title: str = ""                                 # its name as a heading writes it
+    short: str = ""                                 # its name inside a sentence
+    usage: str = ""                                 # when it is used, as in the notes' table of losses
 
     @property
     def expr(self):
@@ -64,7 +67,10 @@ def _libraries():
     return np, sp, symbols
 
 
-@_loss("mse", "real")
+@_loss("mse", "real",
+       title="Mean squared error (MSE)", short="MSE",
+       usage=(r"Used for regression, with a linear output. Squaring makes a large error count far more than "
+              r"a small one, so MSE is not robust to outliers."))
 def _mse() -> Maths:
     np, sp, s = _libraries()
     r = s.Y - s.YHAT
@@ -72,7 +78,10 @@ def _mse() -> Maths:
 
 
 @_loss("mae", "real", kink="mae",
-       convention=r"$|y - \hat{y}|$ has no derivative where $\hat{y} = y$; we take 0 there (the sign function).")
+       convention=r"$|y - \hat{y}|$ has no derivative where $\hat{y} = y$; we take 0 there (the sign function).",
+       title="Mean absolute error (MAE)", short="MAE",
+       usage=(r"Used for regression, with a linear output. Every error counts in proportion to its size, so "
+              r"MAE is robust to outliers; it has no derivative where $\hat{y} = y$."))
 def _mae() -> Maths:
     np, sp, s = _libraries()
     r = s.Y - s.YHAT
@@ -91,7 +100,11 @@ def _huber_grad(y, yh, d):
     return np.where(np.abs(r) <= d, r, d * np.sign(r))
 
 
-@_loss("huber", "real")
+@_loss("huber", "real",
+       title="Huber loss", short="Huber loss",
+       usage=(r"Used for regression when the data has outliers: squared (like MSE) for errors up to "
+              r"$\delta_{H}$, linear (like MAE) beyond, so it is robust to outliers and still smooth near "
+              r"the target. $\delta_{H}$ is a hyperparameter."))
 def _huber() -> Maths:
     np, sp, s = _libraries()
     r, d = s.Y - s.YHAT, s.DELTA
@@ -99,7 +112,10 @@ def _huber() -> Maths:
                  _huber_value, _huber_grad)
 
 
-@_loss("bce", "unit", needs_unit_interval=True)
+@_loss("bce", "unit", needs_unit_interval=True,
+       title="Binary cross-entropy (log loss)", short="BCE",
+       usage=(r"Used for binary classification, with a sigmoid output (logistic regression): $y \in \{0, "
+              r"1\}$ and $\hat{y}$ is the predicted probability of class 1."))
 def _bce() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
@@ -108,14 +124,21 @@ def _bce() -> Maths:
                  lambda y, yh, d: (yh - y) / (yh * (1 - yh)))
 
 
-@_loss("cce", "onehot", needs_unit_interval=True)
+@_loss("cce", "onehot", needs_unit_interval=True,
+       title="Categorical cross-entropy (CCE)", short="CCE",
+       usage=(r"Used for multiclass classification, with a softmax output (softmax regression): the targets "
+              r"are one-hot rows and $\hat{y}$ is a probability distribution over the classes."))
 def _cce() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
     return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
 
 
-@_loss("sparse_cce", "index", needs_unit_interval=True)
+@_loss("sparse_cce", "index", needs_unit_interval=True,
+       title="Sparse categorical cross-entropy", short="sparse CCE",
+       usage=(r"Used for multiclass classification, with a softmax output, when the targets are class "
+              r"indices (integer encoding) instead of one-hot rows; it equals categorical cross-entropy on "
+              r"the one-hot rows, of which only the true class's term remains."))
 def _sparse_cce() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
@@ -123,7 +146,11 @@ def _sparse_cce() -> Maths:
 
 
 @_loss("hinge", "pm1", kink="hinge",
-       convention=r"the hinge has no derivative at the margin $y \hat{y} = 1$; we take 0 there.")
+       convention=r"the hinge has no derivative at the margin $y \hat{y} = 1$; we take 0 there.",
+       title="Hinge loss", short="hinge loss",
+       usage=(r"Used for binary classification with labels $-1$ and $+1$ and a raw score $\hat{y}$ (the "
+              r"perceptron, support vector machines): it is 0 once $y \hat{y} \geq 1$, a correct prediction "
+              r"with a margin."))
 def _hinge() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT

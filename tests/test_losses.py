@@ -171,3 +171,20 @@ def test_total_loss_of_a_single_example_with_one_output():
     # E = 1/2 (target - out)^2 of the worked examples: half_sum over one example
     ells = numeric.example_losses("mse", "half_sum", np.array([[0.01]]), np.array([[0.75136507]]), 1.0)
     assert numeric.total_loss("half_sum", ells) == pytest.approx(0.5 * (0.01 - 0.75136507) ** 2, rel=1e-14)
+
+
+# ------------------------------------------------------------------ the rest of an entry: how it is written
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_every_loss_says_how_it_is_written_and_when_it_is_used(name):
+    loss = LOSSES[name]
+    assert loss.title and loss.short and loss.usage.startswith("Used for ")
+    assert (loss.kink is None) == (loss.convention is None)
+
+
+def test_the_loss_template_names_no_loss_for_its_names():
+    from conftest import ROOT
+    text = (ROOT / "templates" / "common" / "loss.j2").read_text(encoding="utf-8")
+    assert "macro name_of" not in text and "macro short_name" not in text and "macro usage" not in text
+    for loss in LOSSES.values():
+        assert loss.usage not in text

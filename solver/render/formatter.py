@@ -55,6 +55,10 @@ class Formatter:
         """The table entry of an activation, for what a template asks of it (slope, elementwise, ...)."""
         return ACTIVATIONS[name]
 
+    def loss(self, name: str):
+        """The table entry of a loss: its names and when it is used."""
+        return LOSSES[name]
+
     def batch_derivative(self, name: str, l: int, alpha) -> str:
         """g'(in) of layer l over the batch, written by hand in the layer's own matrices."""
         return ACTIVATIONS[name].batch_derivative_tex(self.notation.stage("out", l), self.notation.stage("in", l),
