@@ -30,6 +30,8 @@ class Loss:
     targets: str                                    # real | unit | onehot | index | pm1
     needs_unit_interval: bool = False               # log(yhat) and log(1 - yhat) must exist
     kink: str | None = None
+    kink_gap: Callable | None = None                # (y, yhat) -> how far from the kink, plain arithmetic
+    kink_where: str | None = None                   # where the kink is, in plain text
     convention: str | None = None                   # the convention at the kink, in words
     title: str = ""                                 # its name as a heading writes it
     short: str = ""                                 # its name inside a sentence
@@ -38,6 +40,12 @@ class Loss:
     @property
     def expr(self):
         return self.maths().expr
+
+    @property
+    def targets_sum_to_one(self) -> bool:
+        """The targets of an example are a distribution (one-hot rows or a class index): with a
+        softmax output the cross-entropy's coupling cancels."""
+        return self.targets in ("onehot", "index")
 
     @property
     def value(self) -> Callable:
@@ -77,7 +85,7 @@ def _mse() -> Maths:
     return Maths(r**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y))
 
 
-@_loss("mae", "real", kink="mae",
+@_loss("mae", "real", kink="mae", kink_gap=lambda y, yh: yh - y, kink_where="y_hat = y",
        convention=r"$|y - \hat{y}|$ has no derivative where $\hat{y} = y$; we take 0 there (the sign function).",
        title="Mean absolute error (MAE)", short="MAE",
        usage=(r"Used for regression, with a linear output. Every error counts in proportion to its size, so "
@@ -145,7 +153,7 @@ def _sparse_cce() -> Maths:
     return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
 
 
-@_loss("hinge", "pm1", kink="hinge",
+@_loss("hinge", "pm1", kink="hinge", kink_gap=lambda y, yh: 1 - y * yh, kink_where="y * y_hat = 1",
        convention=r"the hinge has no derivative at the margin $y \hat{y} = 1$; we take 0 there.",
        title="Hinge loss", short="hinge loss",
        usage=(r"Used for binary classification with labels $-1$ and $+1$ and a raw score $\hat{y}$ (the "

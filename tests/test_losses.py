@@ -188,3 +188,17 @@ def test_the_loss_template_names_no_loss_for_its_names():
     assert "macro name_of" not in text and "macro short_name" not in text and "macro usage" not in text
     for loss in LOSSES.values():
         assert loss.usage not in text
+
+
+@pytest.mark.parametrize("name", [n for n, loss in LOSSES.items() if loss.kink])
+def test_the_kink_gap_is_zero_exactly_at_the_kink(name):
+    loss = LOSSES[name]
+    y, at_kink = (1.0, 1.0) if name == "mae" else (-1.0, -1.0)
+    assert loss.kink_gap(y, at_kink) == 0 and loss.kink_where
+    # the derivative jumps across it
+    grads = [float(loss.grad(np.array([y]), np.array([at_kink + s]), 1.0)[0]) for s in (-1e-3, 1e-3)]
+    assert grads[0] != grads[1]
+
+
+def test_targets_sum_to_one_exactly_for_the_categorical_losses():
+    assert {n for n, loss in LOSSES.items() if loss.targets_sum_to_one} == {"cce", "sparse_cce"}
