@@ -29,6 +29,7 @@ class Loss:
     maths: Callable[[], Maths]                      # built once, on first use
     targets: str                                    # real | unit | onehot | index | pm1
     needs_unit_interval: bool = False               # log(yhat) and log(1 - yhat) must exist
+    aliases: tuple[str, ...] = ()                   # other names for it, which a file may not use
     kink: str | None = None
     kink_gap: Callable | None = None                # (y, yhat) -> how far from the kink, plain arithmetic
     kink_where: str | None = None                   # where the kink is, in plain text
@@ -75,7 +76,7 @@ def _libraries():
     return np, sp, symbols
 
 
-@_loss("mse", "real",
+@_loss("mse", "real", aliases=("mean_squared_error", "l2", "squared_error"),
        title="Mean squared error (MSE)", short="MSE",
        usage=(r"Used for regression, with a linear output. Squaring makes a large error count far more than "
               r"a small one, so MSE is not robust to outliers."))
@@ -85,7 +86,8 @@ def _mse() -> Maths:
     return Maths(r**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y))
 
 
-@_loss("mae", "real", kink="mae", kink_gap=lambda y, yh: yh - y, kink_where="y_hat = y",
+@_loss("mae", "real", aliases=("mean_absolute_error", "l1"),
+       kink="mae", kink_gap=lambda y, yh: yh - y, kink_where="y_hat = y",
        convention=r"$|y - \hat{y}|$ has no derivative where $\hat{y} = y$; we take 0 there (the sign function).",
        title="Mean absolute error (MAE)", short="MAE",
        usage=(r"Used for regression, with a linear output. Every error counts in proportion to its size, so "
@@ -121,6 +123,7 @@ def _huber() -> Maths:
 
 
 @_loss("bce", "unit", needs_unit_interval=True,
+       aliases=("binary_crossentropy", "binary_cross_entropy", "log_loss", "logistic"),
        title="Binary cross-entropy (log loss)", short="BCE",
        usage=(r"Used for binary classification, with a sigmoid output (logistic regression): $y \in \{0, "
               r"1\}$ and $\hat{y}$ is the predicted probability of class 1."))
@@ -132,7 +135,7 @@ def _bce() -> Maths:
                  lambda y, yh, d: (yh - y) / (yh * (1 - yh)))
 
 
-@_loss("cce", "onehot", needs_unit_interval=True,
+@_loss("cce", "onehot", needs_unit_interval=True, aliases=("categorical_crossentropy", "categorical_cross_entropy"),
        title="Categorical cross-entropy (CCE)", short="CCE",
        usage=(r"Used for multiclass classification, with a softmax output (softmax regression): the targets "
               r"are one-hot rows and $\hat{y}$ is a probability distribution over the classes."))
@@ -142,7 +145,7 @@ def _cce() -> Maths:
     return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
 
 
-@_loss("sparse_cce", "index", needs_unit_interval=True,
+@_loss("sparse_cce", "index", needs_unit_interval=True, aliases=("sparse_categorical_crossentropy",),
        title="Sparse categorical cross-entropy", short="sparse CCE",
        usage=(r"Used for multiclass classification, with a softmax output, when the targets are class "
               r"indices (integer encoding) instead of one-hot rows; it equals categorical cross-entropy on "
@@ -194,3 +197,12 @@ def example_loss_expr(loss: str, reduction: str):
     """The loss of one output element as it enters ell_e, with the reduction's 1/2 if any."""
     import sympy as sp
     return sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr
+
+
+# Other names for the losses, and what they are called here; a name that could mean either of
+# two losses says which is which.
+ALIASES: dict[str, str] = {
+    "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
+    "crossentropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
+    **{alias: loss.name for loss in LOSSES.values() for alias in loss.aliases},
+}

@@ -16,7 +16,7 @@ import importlib
 import unicodedata
 from typing import Any
 
-from . import activations
+from . import activations, losses
 from .activations import ACTIVATIONS
 from .errors import BIDI_CONTROLS, ProblemError
 from .formats import NOTATIONS
@@ -54,14 +54,7 @@ LAYER_KEYS = {"units": integer(1), "activation": choice(ACTIVATION_NAMES), "weig
               "alpha": nonnegative()}
 DATA_KEYS = {"x": MATRIX, "y": NUMBERS}
 # Names other courses and libraries use, and what they are called here.
-LOSS_ALIASES = {
-    "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
-    "crossentropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
-    "binary_crossentropy": "bce", "binary_cross_entropy": "bce", "log_loss": "bce", "logistic": "bce",
-    "categorical_crossentropy": "cce", "categorical_cross_entropy": "cce",
-    "sparse_categorical_crossentropy": "sparse_cce", "mean_squared_error": "mse", "l2": "mse",
-    "squared_error": "mse", "mean_absolute_error": "mae", "l1": "mae",
-}
+LOSS_ALIASES = losses.ALIASES
 ACTIVATION_ALIASES = activations.ALIASES
 MAX_EXAMPLES = 16            # a worked solution shows every example
 MAX_TRAIN_EXAMPLES = 10_000  # a training run shows a table of epochs, not every example

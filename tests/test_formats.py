@@ -16,7 +16,10 @@ FORMAT_NAMES = set(FORMATS)
 def _literals(path):
     """The sets of strings written as one tuple, list, set or dict (keys) literal in a module."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        items = node.keys if isinstance(node, ast.Dict) else node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else None
+        if isinstance(node, ast.Dict):
+            items = node.keys
+        else:
+            items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else None
         if items:
             yield {i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)}
 

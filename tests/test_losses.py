@@ -202,3 +202,11 @@ def test_the_kink_gap_is_zero_exactly_at_the_kink(name):
 
 def test_targets_sum_to_one_exactly_for_the_categorical_losses():
     assert {n for n, loss in LOSSES.items() if loss.targets_sum_to_one} == {"cce", "sparse_cce"}
+
+
+def test_loss_aliases_are_derived_from_the_entries():
+    from solver import losses, problem
+    assert problem.LOSS_ALIASES is losses.ALIASES
+    assert losses.ALIASES["l1"] == "mae" and losses.ALIASES["log_loss"] == "bce"
+    assert "or cce" in losses.ALIASES["cross_entropy"]
+    assert not set(losses.ALIASES) & set(LOSSES)
