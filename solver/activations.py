@@ -36,10 +36,11 @@ class Maths(NamedTuple):
 
 
 class Scalar(NamedTuple):
-    """Plain floats, for a computation graph's node (no NumPy: a graph is read without it)."""
+    """Plain floats, for a computation graph's node (no NumPy: a graph is read without it). An
+    activation with this form is a function a graph may call (one argument, no slope)."""
     forward: Callable[[float], float]             # x -> g(x)
-    derivative: Callable[[float, float], float]   # (x, g(x)) -> g'(x)
-    uses_output: bool = False                     # the hand derivative is written with g(x) itself
+    derivative: Callable[[float, float], float]   # (x, g(x)) -> g'(x), from what the hand derivative names:
+    uses_output: bool = False                     # g(x) itself (then x is not given), or else x
 
 
 @dataclass(frozen=True)

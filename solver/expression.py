@@ -44,9 +44,11 @@ MAX_DEPTH = 30            # nesting of parentheses, calls and signs (deep recurs
 MAX_EXPONENT = 100        # |constant exponent|: x**1000 is not an exam question and overflows
 MAX_CONSTANT = 1e12       # a folded constant (2**10, 1/3, ...) stays a number a person can read
 
-# The functions a graph may call. Those that are activations (tanh, sigmoid, relu) are
-# computed, differentiated and written as their entry in solver/activations.py says.
+# The functions a graph may call, in the order messages list them. Those that are activations
+# (tanh, sigmoid, relu) are computed, differentiated and written as their entry in
+# solver/activations.py says; an activation whose entry has a plain-float form joins them.
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
+FUNCTIONS += tuple(name for name, act in ACTIVATIONS.items() if act.scalar is not None and name not in FUNCTIONS)
 # Other spellings people reach for, and what to write instead.
 FUNCTION_ALIASES = {"ln": "log", "σ": "sigmoid", "sigma": "sigmoid", "logistic": "sigmoid", "fabs": "abs",
                     "ReLU": "relu", "Relu": "relu", "max": "relu (relu(x) = max(0, x))", "pow": "x**y",
@@ -457,9 +459,6 @@ def _show(value: sp.Expr) -> str:
 
 # ------------------------------------------------------------------ operations
 
-# The operations whose derivative is written with the node's own value (sigmoid: s(1 - s)).
-USES_OUTPUT = frozenset({"sqrt"} | {name for name in FUNCTIONS if name in ACTIVATIONS
-                                    and ACTIVATIONS[name].scalar.uses_output})
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 
 
@@ -477,6 +476,8 @@ class Operation:
     hand_derivatives: Callable[[tuple, sp.Expr], tuple]   # d out / d each operand as written by hand
     reference: Callable[[tuple], sp.Expr]                 # SymPy's own functions, for sympy.diff
     kink: str | None = None                               # a point without derivative, by convention
+    uses_output: bool = False                             # the derivative is written with the node's own
+                                                          # value (sqrt: 1/(2 s); sigmoid: s(1 - s))
 
 
 _ue = dict(evaluate=False)
@@ -502,7 +503,8 @@ def _activation(name: str) -> Operation:
 
     return Operation(name, 1, lambda xs: act.scalar.forward(xs[0]),
                      lambda xs, out: (act.scalar.derivative(xs[0], out),),
-                     lambda a: act.named(a[0]), hand, lambda a: act.expr(a[0]), kink=act.kink)
+                     lambda a: act.named(a[0]), hand, lambda a: act.expr(a[0]), kink=act.kink,
+                     uses_output=act.scalar.uses_output)
 
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in [
@@ -533,7 +535,7 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
               lambda a: sp.log(a[0], **_ue), lambda a, n: (1 / a[0],), lambda a: sp.log(a[0])),
     Operation("sqrt", 1, lambda xs: math.sqrt(xs[0]), lambda xs, out: (0.5 / out,),
               lambda a: sp.Pow(a[0], sp.Rational(1, 2), **_ue), lambda a, n: (1 / (2 * n),),
-              lambda a: sp.sqrt(a[0])),
+              lambda a: sp.sqrt(a[0]), uses_output=True),
     Operation("sin", 1, lambda xs: math.sin(xs[0]), lambda xs, out: (math.cos(xs[0]),),
               lambda a: sp.sin(a[0], **_ue), lambda a, n: (sp.cos(a[0]),), lambda a: sp.sin(a[0])),
     Operation("cos", 1, lambda xs: math.cos(xs[0]), lambda xs, out: (-math.sin(xs[0]),),
@@ -544,6 +546,10 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
               lambda a: sp.Abs(a[0], **_ue), lambda a, n: (sp.sign(a[0]),), lambda a: sp.Abs(a[0]),
               kink="abs"),
 ]}
+
+
+# The operations whose derivative is written with the node's own value.
+USES_OUTPUT = frozenset(name for name, op in OPERATIONS.items() if op.uses_output)
 
 
 class DomainError(ArithmeticError):

@@ -349,8 +349,10 @@ def test_a_new_activation_is_one_entry(monkeypatch, tmp_path):
     its SymPy and NumPy forms cross-checked on the way."""
     from functools import cache
 
-    from solver import problem, solve
-    from solver.activations import Activation, Maths
+    import math
+
+    from solver import expression, problem, solve
+    from solver.activations import Activation, Maths, Scalar
     from solver import symbols
 
     @cache
@@ -359,8 +361,12 @@ def test_a_new_activation_is_one_entry(monkeypatch, tmp_path):
                      lambda z, al: np.logaddexp(0.0, z), lambda z, a, al: 1.0 / (1.0 + np.exp(-z)))
 
     monkeypatch.setitem(ACTIVATIONS, "softplus", Activation(
-        "softplus", softplus, tex=r"\operatorname{softplus}", label="softplus", batch_derivative=r"1 - e^{-{out}}"))
+        "softplus", softplus, tex=r"\operatorname{softplus}", label="softplus", batch_derivative=r"1 - e^{-{out}}",
+        scalar=Scalar(lambda x: math.log1p(math.exp(x)), lambda x, out: 1.0 - math.exp(-out), uses_output=True)))
+    # what importing the reader and the graph's table derives from the activation table
     monkeypatch.setattr(problem, "ACTIVATION_NAMES", tuple(ACTIVATIONS))
+    monkeypatch.setattr(expression, "FUNCTIONS", expression.FUNCTIONS + ("softplus",))
+    monkeypatch.setitem(expression.OPERATIONS, "softplus", expression._activation("softplus"))
     path = tmp_path / "softplus.yaml"
     path.write_text("""questions:
   - id: q
@@ -380,3 +386,8 @@ def test_a_new_activation_is_one_entry(monkeypatch, tmp_path):
             assert r"\operatorname{softplus}" in solution.render(fmt, assets={})
     batch = solve(path, notation="batch").render("markdown", assets={})
     assert r"\operatorname{softplus}'\left(H_{\text{in}}\right) = 1 - e^{-H_{\text{out}}}" in batch
+    # and a graph may call it: its forward, derivative and display are the entry's
+    graph = tmp_path / "graph.yaml"
+    graph.write_text("questions:\n  - {id: g, kind: graph, expression: softplus(a*b) + a, name: f, at: {a: 0.5, b: 2}}\n")
+    text = solve(graph).render("markdown", assets={})
+    assert "\\operatorname{softplus}{\\left(" in text and "1 - e^{- " in text
