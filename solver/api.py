@@ -61,6 +61,7 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
         raise UsageError("give either settings or keyword overrides, not both")
     problem = load_problem(path, settings)
     from .kinds import solved as solve_one
+    from .losses import LOSSES
     from .solution import Solution
 
     solved = []
@@ -70,7 +71,7 @@ def solve(path: str | Path, settings: Settings | None = None, **overrides) -> So
         except ArithmeticError as exc:
             line, col, field = q.where
             hint = (" An output that rounds to exactly 0 or 1 breaks a log loss: use smaller weights, "
-                    "more decimals or carry: exact." if q.loss in ("bce", "cce", "sparse_cce") else "")
+                    "more decimals or carry: exact." if q.loss in LOSSES and LOSSES[q.loss].needs_unit_interval else "")
             raise ProblemError(problem.file, line, col, field or q.id,
                                f"cannot be worked out: {exc}.{hint}") from None
     return Solution(problem, tuple(solved))

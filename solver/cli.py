@@ -14,7 +14,9 @@ import click
 
 from ._version import __version__
 from .errors import CrossCheckError, SolveError, UsageError
-from .settings import COLORS, EXTENSIONS, FORMATS, MAX_PARAMETERS, Settings
+from .formats import (EXTENSIONS, FORMAT_NAMES, FORMATS, NOTATIONS, REPORT_DEFAULT, REPORT_FORMATS, SOLUTION_FORMATS,
+                      listing)
+from .settings import COLORS, MAX_PARAMETERS, Settings
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -36,7 +38,7 @@ class _Command(click.Command):
 
 @click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
                    "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys; "
                    "answers: a blank answer sheet (YAML) for students. With --check: the report's format "
@@ -46,7 +48,7 @@ class _Command(click.Command):
 @click.option("--decimals", type=click.IntRange(0, 10), help="Digits shown after the point (file default 4).")
 @click.option("--carry", type=click.Choice(["rounded", "exact"]),
               help="rounded: later steps use the rounded values shown, as by hand; exact: full precision.")
-@click.option("--notation", type=click.Choice(["layer", "indexed", "batch"]),
+@click.option("--notation", type=click.Choice(NOTATIONS),
               help="How quantities are written: layer (z^[l] = W^[l] a^[l-1] + b^[l]), indexed (w^k_ij, "
                    "O_kj, every partial weight by weight) or batch (H_in = X W_1 over all examples at once).")
 @click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
@@ -101,9 +103,9 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
             _check(problem, answers, fmt, output, settings, color)
             return
         fmt = fmt or "markdown"
-        if fmt == "text":
-            raise UsageError("--format text is the format of a --check report; a solution is markdown, latex, pdf, "
-                         "json or answers")
+        if not FORMATS[fmt].solution:
+            raise UsageError(f"--format {fmt} is the format of a --check report; a solution is "
+                             f"{listing(SOLUTION_FORMATS)}")
         target = None if output == "-" else Path(output) if output else Path("output") / f"{problem.stem}.{EXTENSIONS[fmt]}"
         from .output import inputs_of, is_special, refuse_inputs
         inputs = inputs_of(problem)
@@ -147,8 +149,8 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     from .output import inputs_of, refuse_inputs
     from .yamlsource import load_sheet
 
-    if fmt == "answers":
-        raise UsageError("--format answers writes a blank sheet; with --check choose text, markdown, latex, pdf or json")
+    if fmt is not None and not FORMATS[fmt].report:
+        raise UsageError(f"--format {fmt} writes a blank sheet; with --check choose {listing(REPORT_FORMATS)}")
     to_stdout = output in (None, "-")
     inputs = inputs_of(problem, answers)
     if not to_stdout:
@@ -158,8 +160,8 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     from .checking import check_sheet
 
     report = check_sheet(solution, sheet)
-    fmt = fmt or "text"
-    data = report.render(fmt, color=fmt == "text" and use_color(color, sys.stdout if to_stdout else None))
+    fmt = fmt or REPORT_DEFAULT
+    data = report.render(fmt, color=fmt == REPORT_DEFAULT and use_color(color, sys.stdout if to_stdout else None))
     _write(data if isinstance(data, bytes) else data.encode(), {}, None if to_stdout else Path(output), inputs)
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .activations import ACTIVATIONS, softmax_expr
-from .losses import REDUCTIONS, example_loss_expr
+from .losses import LOSSES, REDUCTIONS, example_loss_expr
 from .model import Network
 from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, sym
 from .tolerances import KINK_TOLERANCE, snap
@@ -104,7 +104,7 @@ def output_rule(loss: str, reduction: str, activation: str) -> OutputRule:
     dloss = sp.factor_terms(sp.diff(ell, YHAT))
     act = ACTIVATIONS[activation]
     if not act.elementwise:   # softmax: d ell/d z_j = sum_i d ell/d yhat_i * yhat_i (delta_ij - yhat_j)
-        sums_to_one = loss in ("cce", "sparse_cce")
+        sums_to_one = LOSSES[loss].targets_sum_to_one
         # the example factor (1/2 for half_*) scales the whole rule: (yhat - y)/2
         simplified = sp.Rational(REDUCTIONS[reduction].example_factor) * (YHAT - Y) if sums_to_one else sp.Integer(0)
         return OutputRule(ell, dloss, None, None, sp.Integer(0), simplified, sums_to_one)
@@ -237,7 +237,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
     zs, acts, ells, deltas, envs = [], [], [], [], []
     n = x.shape[0]
     z_funcs = [_Compiled(form.z, n) for form in d.layers]
-    act_funcs = [_Compiled([form.activation], n * layer.units) if layer.activation != "softmax" else None
+    act_funcs = [_Compiled([form.activation], n * layer.units) if ACTIVATIONS[layer.activation].elementwise else None
                  for layer, form in zip(net.layers, d.layers)]
     delta_funcs = [_Compiled([part.formula for part in parts], n) for parts in d.deltas] \
         if d.output is not None else []
@@ -250,7 +250,7 @@ def evaluate(net: Network, d: Derivation, x, y, loss: str | None, reduction: str
         z_e, a_e = [], []
         for l, layer in enumerate(net.layers, start=1):
             z_vals = [snap(v) for v in z_funcs[l - 1](env)]
-            if layer.activation == "softmax":
+            if not ACTIVATIONS[layer.activation].elementwise:    # softmax
                 a_vals = [float(softmax_expr([sp.Float(v) for v in z_vals], i)) for i in range(layer.units)]
             else:
                 a_vals = [act_funcs[l - 1]({Z: zv, ALPHA: float(layer.alpha)})[0] for zv in z_vals]
@@ -330,12 +330,13 @@ class _Compiled:
 
 def _at_loss_kink(env: dict, loss: str, L: int, outputs: int) -> dict:
     """The values for the output deltas, with y_hat moved onto a loss kink it is within a residue of."""
-    if loss not in ("mae", "hinge"):
+    gap_of = LOSSES[loss].kink_gap
+    if gap_of is None:
         return env
     at = dict(env)
     for j in range(1, outputs + 1):
         a, y = env[sym("a", L, j)], env[sym("y", None, j)]
-        gap = a - y if loss == "mae" else 1 - y * a
+        gap = gap_of(y, a)
         if abs(gap) < KINK_TOLERANCE:
             at[sym("a", L, j)] = y   # for hinge, y = +-1 so y y = 1
     return at

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any, Callable, NamedTuple
 
-from .activations import snap
+from .tolerances import snap
 
 
 class Maths(NamedTuple):
@@ -29,11 +29,24 @@ class Loss:
     maths: Callable[[], Maths]                      # built once, on first use
     targets: str                                    # real | unit | onehot | index | pm1
     needs_unit_interval: bool = False               # log(yhat) and log(1 - yhat) must exist
+    aliases: tuple[str, ...] = ()                   # other names for it, which a file may not use
     kink: str | None = None
+    kink_gap: Callable | None = None                # (y, yhat) -> how far from the kink, plain arithmetic
+    kink_where: str | None = None                   # where the kink is, in plain text
+    convention: str | None = None                   # the convention at the kink, in words
+    title: str = ""                                 # its name as a heading writes it
+    short: str = ""                                 # its name inside a sentence
+    usage: str = ""                                 # when it is used, as in the notes' table of losses
 
     @property
     def expr(self):
         return self.maths().expr
+
+    @property
+    def targets_sum_to_one(self) -> bool:
+        """The targets of an example are a distribution (one-hot rows or a class index): with a
+        softmax output the cross-entropy's coupling cancels."""
+        return self.targets in ("onehot", "index")
 
     @property
     def value(self) -> Callable:
@@ -63,14 +76,22 @@ def _libraries():
     return np, sp, symbols
 
 
-@_loss("mse", "real")
+@_loss("mse", "real", aliases=("mean_squared_error", "l2", "squared_error"),
+       title="Mean squared error (MSE)", short="MSE",
+       usage=(r"Used for regression, with a linear output. Squaring makes a large error count far more than "
+              r"a small one, so MSE is not robust to outliers."))
 def _mse() -> Maths:
     np, sp, s = _libraries()
     r = s.Y - s.YHAT
     return Maths(r**2, lambda y, yh, d: (y - yh) ** 2, lambda y, yh, d: 2.0 * (yh - y))
 
 
-@_loss("mae", "real", kink="mae")
+@_loss("mae", "real", aliases=("mean_absolute_error", "l1"),
+       kink="mae", kink_gap=lambda y, yh: yh - y, kink_where="y_hat = y",
+       convention=r"$|y - \hat{y}|$ has no derivative where $\hat{y} = y$; we take 0 there (the sign function).",
+       title="Mean absolute error (MAE)", short="MAE",
+       usage=(r"Used for regression, with a linear output. Every error counts in proportion to its size, so "
+              r"MAE is robust to outliers; it has no derivative where $\hat{y} = y$."))
 def _mae() -> Maths:
     np, sp, s = _libraries()
     r = s.Y - s.YHAT
@@ -89,7 +110,11 @@ def _huber_grad(y, yh, d):
     return np.where(np.abs(r) <= d, r, d * np.sign(r))
 
 
-@_loss("huber", "real")
+@_loss("huber", "real",
+       title="Huber loss", short="Huber loss",
+       usage=(r"Used for regression when the data has outliers: squared (like MSE) for errors up to "
+              r"$\delta_{H}$, linear (like MAE) beyond, so it is robust to outliers and still smooth near "
+              r"the target. $\delta_{H}$ is a hyperparameter."))
 def _huber() -> Maths:
     np, sp, s = _libraries()
     r, d = s.Y - s.YHAT, s.DELTA
@@ -97,7 +122,11 @@ def _huber() -> Maths:
                  _huber_value, _huber_grad)
 
 
-@_loss("bce", "unit", needs_unit_interval=True)
+@_loss("bce", "unit", needs_unit_interval=True,
+       aliases=("binary_crossentropy", "binary_cross_entropy", "log_loss", "logistic"),
+       title="Binary cross-entropy (log loss)", short="BCE",
+       usage=(r"Used for binary classification, with a sigmoid output (logistic regression): $y \in \{0, "
+              r"1\}$ and $\hat{y}$ is the predicted probability of class 1."))
 def _bce() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
@@ -106,21 +135,33 @@ def _bce() -> Maths:
                  lambda y, yh, d: (yh - y) / (yh * (1 - yh)))
 
 
-@_loss("cce", "onehot", needs_unit_interval=True)
+@_loss("cce", "onehot", needs_unit_interval=True, aliases=("categorical_crossentropy", "categorical_cross_entropy"),
+       title="Categorical cross-entropy (CCE)", short="CCE",
+       usage=(r"Used for multiclass classification, with a softmax output (softmax regression): the targets "
+              r"are one-hot rows and $\hat{y}$ is a probability distribution over the classes."))
 def _cce() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
     return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
 
 
-@_loss("sparse_cce", "index", needs_unit_interval=True)
+@_loss("sparse_cce", "index", needs_unit_interval=True, aliases=("sparse_categorical_crossentropy",),
+       title="Sparse categorical cross-entropy", short="sparse CCE",
+       usage=(r"Used for multiclass classification, with a softmax output, when the targets are class "
+              r"indices (integer encoding) instead of one-hot rows; it equals categorical cross-entropy on "
+              r"the one-hot rows, of which only the true class's term remains."))
 def _sparse_cce() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
     return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
 
 
-@_loss("hinge", "pm1", kink="hinge")
+@_loss("hinge", "pm1", kink="hinge", kink_gap=lambda y, yh: 1 - y * yh, kink_where="y * y_hat = 1",
+       convention=r"the hinge has no derivative at the margin $y \hat{y} = 1$; we take 0 there.",
+       title="Hinge loss", short="hinge loss",
+       usage=(r"Used for binary classification with labels $-1$ and $+1$ and a raw score $\hat{y}$ (the "
+              r"perceptron, support vector machines): it is 0 once $y \hat{y} \geq 1$, a correct prediction "
+              r"with a margin."))
 def _hinge() -> Maths:
     np, sp, s = _libraries()
     Y, YHAT = s.Y, s.YHAT
@@ -156,3 +197,12 @@ def example_loss_expr(loss: str, reduction: str):
     """The loss of one output element as it enters ell_e, with the reduction's 1/2 if any."""
     import sympy as sp
     return sp.Rational(REDUCTIONS[reduction].example_factor) * LOSSES[loss].expr
+
+
+# Other names for the losses, and what they are called here; a name that could mean either of
+# two losses says which is which.
+ALIASES: dict[str, str] = {
+    "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
+    "crossentropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
+    **{alias: loss.name for loss in LOSSES.values() for alias in loss.aliases},
+}

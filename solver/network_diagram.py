@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .activations import ACTIVATIONS
 from .figures import Diagram, Edge, Node
 from .model import Network
 from .steps import FigureInfo, Step, StepKind
@@ -31,10 +32,6 @@ COLUMN = 1.3           # the distance between layers and between units, in node 
 ROW = 1.2              #   room for a column of weight labels between two layers
 CAPTION_GAP = 0.8      # the layer formulas stand this far above the tallest column
 
-# g in a^{[l]} = g(z^{[l]}): names the printer writes as the formatter writes activations
-# (\sigma, \tanh, \operatorname{ReLU}, ...)
-FUNCTION_NAMES = {"sigmoid": "sigma", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
-                  "step": "step", "linear": "id", "softmax": "softmax"}
 
 
 def shown_units(count: int) -> list[int | None]:
@@ -68,7 +65,8 @@ def network_diagram(net: Network) -> Diagram:
             role = "input" if layer == 0 else "output" if layer == last else "op"
             nodes.append(Node(_node_name(layer, unit), _unit_symbol(layer, unit), x, y, role=role))
         if layer > 0:
-            g = sp.Function(FUNCTION_NAMES[net.layers[layer - 1].activation])
+            # g in a^{[l]} = g(z^{[l]}): the entry's label, which the printer writes as its `tex`
+            g = sp.Function(ACTIVATIONS[net.layers[layer - 1].activation].label)
             nodes.append(Node(f"layer{layer}", sym("a", layer), COLUMN * layer, top + CAPTION_GAP,
                               operation=g(sym("z", layer)), role="caption"))
     edges: list[Edge] = []

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, snap, softmax_jacobian
+from .activations import ACTIVATIONS, softmax_jacobian
+from .tolerances import snap
 from .losses import LOSSES, REDUCTIONS
 from .model import Layer, Network
 
@@ -56,7 +57,7 @@ def output_grad(loss: str, reduction: str, y: np.ndarray, yhat: np.ndarray, hube
 
 def through_activation(layer: Layer, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     """delta = d ell/d z from d ell/d a: elementwise g'(z), or the softmax Jacobian."""
-    if layer.activation == "softmax":
+    if not ACTIVATIONS[layer.activation].elementwise:    # softmax
         return np.einsum("ei,eij->ej", grad_a, softmax_jacobian(a))
     return grad_a * ACTIVATIONS[layer.activation].derivative(z, a, layer.alpha)
 

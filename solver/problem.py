@@ -21,13 +21,13 @@ from typing import Any
 from .fieldtypes import choice, integer, list_of, mapping_of, nonnegative, optional, positive, ref, text
 from .kinds import registry
 from .kinds.network.fields import NETWORK_QUESTION_KEYS, read_network_question
+from .formats import NOTATIONS
 from .model import Display, Marking, Problem, Question
 from .reading import Reader, default_id, describe, one_of, suggest
 from .settings import MAX_PARAMETERS
 from .yamlsource import Path_, Source, dotted
 
 KINDS = registry.NAMES       # every kind of question, each with its folder solver/kinds/<kind>/
-NOTATIONS = ("layer", "indexed", "batch")
 # The keys of each mapping of a problem file, each with the type of its value (solver/fieldtypes.py):
 # the reader allows these keys and no others, and solver/schema.py writes the JSON Schema from them.
 SETTINGS_KEYS = {"decimals": integer(0, 10), "carry": choice(("rounded", "exact")), "notation": choice(NOTATIONS)}

@@ -4,12 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from .errors import UsageError
+from .formats import NOTATIONS, listing
 
 MAX_PARAMETERS = 1000      # the default of --max-params: a worked solution shows every parameter
-FORMATS = ("markdown", "latex", "pdf", "json", "answers", "text")
 COLORS = ("auto", "always", "never")
-EXTENSIONS = {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json", "answers": "answers.yaml",
-              "text": "txt"}
 
 
 @dataclass(frozen=True)
@@ -27,8 +25,8 @@ class Settings:
             raise UsageError(f"--decimals must be from 0 to 10, got {self.decimals}")
         if self.carry not in (None, "rounded", "exact"):
             raise UsageError(f"--carry must be rounded or exact, got {self.carry!r}")
-        if self.notation not in (None, "layer", "indexed", "batch"):
-            raise UsageError(f"--notation must be layer, indexed or batch, got {self.notation!r}")
+        if self.notation is not None and self.notation not in NOTATIONS:
+            raise UsageError(f"--notation must be {listing(NOTATIONS)}, got {self.notation!r}")
         if self.max_parameters < 1:
             raise UsageError("--max-params must be at least 1")
 

@@ -41,8 +41,10 @@ from typing import Any, Iterator
 import numpy as np
 import yaml
 
+from .activations import ACTIVATIONS
 from .errors import ProblemError, SolveError, UsageError
 from .kinds.registry import KINDS, Degenerate, Kind
+from .formats import FORMATS as FORMAT_TABLE, VARIANT_FORMATS
 from .model import Problem
 from .randomize import Randomize
 from .solution import QuestionSolution, Solution
@@ -52,11 +54,9 @@ from .yamlsource import load_bytes, read_file
 MAX_DRAWS = 200           # draws per variant before giving up
 GRADIENTS = (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA, StepKind.WEIGHT_GRAD, StepKind.BIAS_GRAD,
              StepKind.LOSS_GRAD, StepKind.PATH_SUM)
-# activation: the values a unit shows when saturated
-BOUNDS = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
-FORMATS = ("markdown", "latex", "pdf", "json")
+FORMATS = VARIANT_FORMATS
 # the extension of a variant's sheet and key in each format (a JSON key's sheet is Markdown)
-EXTENSIONS = {"markdown": ("md", "md"), "latex": ("tex", "tex"), "pdf": ("pdf", "pdf"), "json": ("md", "json")}
+EXTENSIONS = {name: FORMAT_TABLE[name].variants for name in VARIANT_FORMATS}
 REASONS = {"invalid": "the drawn file is invalid", "fails": "the solution cannot be worked out",
            "zero gradient": "a gradient is zero", "saturated": "an output saturates",
            "clash": "two answers show the same numbers",
@@ -98,7 +98,7 @@ def saturated(qs: QuestionSolution, original: QuestionSolution) -> str | None:
     for step in qs.steps:
         if step.kind != StepKind.ACTIVATION or step.layer is None:
             continue
-        bounds = BOUNDS.get(net.layers[step.layer - 1].activation)
+        bounds = ACTIVATIONS[net.layers[step.layer - 1].activation].saturates   # the values a saturated unit shows
         if bounds is None:
             continue
         hit = np.isin(np.asarray(step.value, dtype=float), bounds)
@@ -330,7 +330,7 @@ def make_variant(plan: Plan, k: int) -> Variant:
     assets: dict[str, bytes] = {}
     if plan.fmt == "json":
         files[f"{base}-key.json"] = (json.dumps(solution.to_json(), indent=2) + "\n").encode()
-    elif plan.fmt in ("markdown", "latex"):
+    elif FORMAT_TABLE[plan.fmt].document:     # markdown, latex: the key as rendered
         key = solution.render(plan.fmt, assets, base, plan.brief)
         files[f"{base}-key.{key_ext}"] = key.encode()
     else:

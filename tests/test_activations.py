@@ -194,3 +194,203 @@ def test_softmax_rows_sum_to_one_and_are_shift_invariant():
     np.testing.assert_allclose(a.sum(axis=1), 1.0, rtol=1e-15)
     np.testing.assert_allclose(a[1], _softmax(z[1] - 700.0), rtol=1e-14)
     assert np.isfinite(a).all()
+
+
+# ------------------------------------------------------------------ the rest of an entry: one home per fact
+
+def test_every_entry_says_how_it_is_written():
+    for name, act in ACTIVATIONS.items():
+        assert act.tex and act.label, name
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_the_printer_writes_the_label_as_the_tex_name(name):
+    from solver.render.notation import notation_for
+    from solver.render.printer import ExamPrinter
+    act = ACTIVATIONS[name]
+    printer = ExamPrinter(notation_for("layer", None), 4)
+    assert printer.doprint(sp.Function(act.label)(Z)).startswith(act.tex + "{")
+    assert printer.doprint(act.named(Z)).startswith(act.tex + "{")
+
+
+def test_aliases_are_derived_from_the_entries():
+    from solver import activations
+    from solver.kinds.network import fields
+    assert fields.ACTIVATION_ALIASES is activations.ALIASES
+    assert activations.ALIASES == {"logistic": "sigmoid", "identity": "linear", "none": "linear",
+                                   "heaviside": "step", "leaky": "leaky_relu", "lrelu": "leaky_relu",
+                                   "leakyrelu": "leaky_relu"}
+    assert not set(activations.ALIASES) & set(ACTIVATIONS)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_the_slope_fact_matches_the_mathematics(name):
+    from solver.activations import WITH_SLOPE
+    act = ACTIVATIONS[name]
+    assert act.slope == (ALPHA in act.hand_derivative.free_symbols or ALPHA in act.expr(Z).free_symbols)
+    assert act.slope == (name in WITH_SLOPE)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_the_identity_fact_matches_the_mathematics(name):
+    act = ACTIVATIONS[name]
+    assert act.identity == (act.expr(Z) == Z)
+
+
+def test_the_saturating_activations():
+    assert [n for n, a in ACTIVATIONS.items() if a.saturates] == ["sigmoid", "tanh", "softmax"]
+
+
+@pytest.mark.parametrize("name", [n for n, a in ACTIVATIONS.items() if a.saturates])
+def test_saturation_bounds_are_the_limits_of_the_range(name):
+    act = ACTIVATIONS[name]
+    far = np.array([[-800.0, 800.0]]) if act.elementwise else np.array([[-800.0, 800.0], [800.0, -800.0]])
+    assert set(act.forward(far, 0.01).ravel().tolist()) == set(act.saturates)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_a_kink_has_its_convention_in_words(name):
+    from solver.render.formatter import convention_of
+    act = ACTIVATIONS[name]
+    assert (act.kink is None) == (act.convention is None)
+    if act.kink:
+        assert convention_of(act.kink) == act.convention_text() and "z = 0" in act.convention_text()
+        assert "{zero}" not in act.convention_text("0")
+
+
+def test_losses_with_a_kink_have_their_convention_in_words():
+    from solver.losses import LOSSES
+    from solver.render.formatter import convention_of
+    for loss in LOSSES.values():
+        assert (loss.kink is None) == (loss.convention is None), loss.name
+        if loss.kink:
+            assert convention_of(loss.kink) == loss.convention
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_shows_hand_derivative_exactly_where_it_is_not_a_constant(name):
+    act = ACTIVATIONS[name]
+    assert act.shows_hand_derivative == (name in ("sigmoid", "tanh", "relu", "leaky_relu"))
+
+
+# The batch notation's g'(in) as written (LaTeX) read back into NumPy: each piece of LaTeX an
+# entry's pattern may use, and what it means for matrices.
+_LATEX_TO_NUMPY = [(r"\mathbb{1}\left[", "ind("), (r"\right]", ")"), (r"\left(", "("), (r"\right)", ")"),
+                   (r"\odot", "*"), (r"\cdot", "*"), (r"\le", "<="), ("{out}", "OUT"), ("{in}", "IN"),
+                   ("{alpha}", "ALPHA")]
+
+
+def _read_back(pattern: str):
+    text = pattern
+    for tex, py in _LATEX_TO_NUMPY:
+        text = text.replace(tex, py)
+    assert "\\" not in text and "{" not in text, f"a piece of LaTeX the test cannot read: {pattern}"
+    return compile(text, "<batch_derivative>", "eval")
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("alpha", ALPHAS)
+def test_batch_matrix_form_evaluates_to_the_derivative(name, alpha):
+    act = ACTIVATIONS[name]
+    rng = np.random.default_rng(7)
+    z = rng.uniform(-3, 3, size=(4, 3))
+    a = act.forward(z, alpha)
+    code = _read_back(act.batch_derivative)
+    env = {"__builtins__": {}, "OUT": a, "IN": z, "ALPHA": alpha, "ind": lambda b: b.astype(float)}
+    value = np.broadcast_to(eval(code, env), z.shape)
+    np.testing.assert_allclose(value, act.derivative(z, a, alpha), rtol=1e-12, atol=1e-15)
+
+
+def test_batch_matrix_form_is_written_with_the_layers_names():
+    act = ACTIVATIONS["leaky_relu"]
+    assert act.batch_derivative_tex("O", "I", "0.1") == \
+        r"\mathbb{1}\left[I > 0\right] + 0.1 \cdot \mathbb{1}\left[I \le 0\right]"
+    assert ACTIVATIONS["sigmoid"].batch_derivative_tex("H", "I", "0") == r"H \odot \left(1 - H\right)"
+
+
+# ------------------------------------------------------------------ the graph's functions are the same entries
+
+GRAPH_ACTIVATIONS = [name for name, act in ACTIVATIONS.items() if act.scalar is not None]
+
+
+def test_the_graph_functions_that_are_activations_come_from_the_table():
+    from solver.kinds.graph.expression import FUNCTIONS
+    assert sorted(GRAPH_ACTIVATIONS) == sorted(n for n in FUNCTIONS if n in ACTIVATIONS) == ["relu", "sigmoid", "tanh"]
+
+
+@pytest.mark.parametrize("name", GRAPH_ACTIVATIONS)
+@pytest.mark.parametrize("x", POINTS + [0.0, 1e-12, -1e-12, 30.0, -30.0])
+def test_graph_function_agrees_with_the_network_function(name, x):
+    from solver.kinds.graph.expression import OPERATIONS
+    from solver.tolerances import snap
+    act, op = ACTIVATIONS[name], OPERATIONS[name]
+    z = snap(np.array([x])) if act.kink else np.array([x])
+    out = op.forward((x,))
+    assert out == pytest.approx(float(act.forward(z, 0.01)[0]), rel=1e-14, abs=1e-300)
+    assert op.derivatives((x,), out)[0] == pytest.approx(float(act.derivative(z, np.array([out]), 0.01)[0]),
+                                                        rel=1e-14, abs=1e-300)
+    assert op.kink == act.kink
+
+
+@pytest.mark.parametrize("name", GRAPH_ACTIVATIONS)
+def test_graph_hand_derivative_and_reference_are_the_entrys(name):
+    from solver.kinds.graph.expression import OPERATIONS, USES_OUTPUT
+    act, op = ACTIVATIONS[name], OPERATIONS[name]
+    u, n = sp.Symbol("u"), sp.Symbol("n")
+    assert op.hand_derivatives((u,), n)[0] == act.hand_derivative.xreplace({Z: u, A: n})
+    assert op.reference((u,)) == act.expr(u)
+    assert (name in USES_OUTPUT) == act.scalar.uses_output == (A in act.hand_derivative.free_symbols)
+
+
+# ------------------------------------------------------------------ a new activation is one entry
+
+def test_a_new_activation_is_one_entry(monkeypatch, tmp_path):
+    """softplus, added as one entry (and nothing else: the reader's list of names is derived from
+    the table at import, so it is derived again here), is solved and written in every notation,
+    its SymPy and NumPy forms cross-checked on the way."""
+    from functools import cache
+
+    import math
+
+    from solver import solve
+    from solver.activations import Activation, Maths, Scalar
+    from solver.kinds.graph import expression
+    from solver.kinds.network import fields as problem
+    from solver import symbols
+
+    @cache
+    def softplus() -> Maths:
+        return Maths(lambda z: sp.log(1 + sp.exp(z)), 1 - sp.exp(-symbols.A),
+                     lambda z, al: np.logaddexp(0.0, z), lambda z, a, al: 1.0 / (1.0 + np.exp(-z)))
+
+    monkeypatch.setitem(ACTIVATIONS, "softplus", Activation(
+        "softplus", softplus, tex=r"\operatorname{softplus}", label="softplus", batch_derivative=r"1 - e^{-{out}}",
+        scalar=Scalar(lambda x: math.log1p(math.exp(x)), lambda x, out: 1.0 - math.exp(-out), uses_output=True)))
+    # what importing the reader and the graph's table derives from the activation table
+    monkeypatch.setattr(problem, "ACTIVATION_NAMES", tuple(ACTIVATIONS))
+    monkeypatch.setattr(expression, "FUNCTIONS", expression.FUNCTIONS + ("softplus",))
+    monkeypatch.setitem(expression.OPERATIONS, "softplus", expression._activation("softplus"))
+    path = tmp_path / "softplus.yaml"
+    path.write_text("""questions:
+  - id: q
+    kind: backprop
+    network:
+      inputs: 2
+      layers:
+        - {units: 2, activation: softplus, weights: [[0.2, 0.4], [0.5, -0.5]], biases: [0.1, 0.0]}
+        - {units: 1, activation: sigmoid, weights: [[0.3, -0.2]], biases: [-0.2]}
+    data: {x: [[0.5, 0.3], [1.0, 1.0]], y: [[1], [0]]}
+    loss: bce
+    learning_rate: 0.1
+""")
+    for notation in ("layer", "indexed", "batch"):
+        solution = solve(path, notation=notation)
+        for fmt in ("markdown", "latex"):
+            assert r"\operatorname{softplus}" in solution.render(fmt, assets={})
+    batch = solve(path, notation="batch").render("markdown", assets={})
+    assert r"\operatorname{softplus}'\left(H_{\text{in}}\right) = 1 - e^{-H_{\text{out}}}" in batch
+    # and a graph may call it: its forward, derivative and display are the entry's
+    graph = tmp_path / "graph.yaml"
+    graph.write_text("questions:\n  - {id: g, kind: graph, expression: softplus(a*b) + a, name: f, at: {a: 0.5, b: 2}}\n")
+    text = solve(graph).render("markdown", assets={})
+    assert "\\operatorname{softplus}{\\left(" in text and "1 - e^{- " in text

@@ -238,7 +238,7 @@ def test_a_network_with_500_parameters_derives():
 
 # 1.2*1.3 + 0.4*1.6 + 2.0*(-1.3) + 0.4 is exactly 0, but NumPy's sum rounds to 1.1e-16
 # while SymPy's (another order) gives 0. Both paths snap such residues onto the kink
-# (activations.KINK_TOLERANCE), so both follow the stated convention.
+# (tolerances.KINK_TOLERANCE), so both follow the stated convention.
 ROUNDED_ZERO_X = np.array([[1.3, 1.6, -1.3]])
 ROUNDED_ZERO_W = np.array([[1.2, 0.4, 2.0]])
 ROUNDED_ZERO_CASES = [

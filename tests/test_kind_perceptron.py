@@ -18,7 +18,7 @@ from conftest import ROOT
 from solver import solve
 from solver.errors import CrossCheckError, ProblemError
 from solver.kinds import solve_question
-from solver.kinds.perceptron.run import orders, round_fraction, run_exact, run_float
+from solver.kinds.perceptron.run import orders, run_exact, run_float
 from solver.problem import read_problem
 from solver.yamlsource import load_bytes
 
@@ -164,14 +164,6 @@ def test_carry_rounded_rounds_as_written_and_exact_keeps_every_digit():
     # carry exact shows the exact run rounded
     assert list(e["w_final"].value) == pytest.approx([float(Decimal(str(v)).quantize(Decimal("0.01"),
                                                                                     ROUND_HALF_UP)) for v in w_e])
-
-
-def test_round_fraction_is_half_away_from_zero():
-    from fractions import Fraction as F
-    assert round_fraction(F("0.125"), 2) == F("0.13")
-    assert round_fraction(F("-0.125"), 2) == F("-0.13")
-    assert round_fraction(F("0.00005"), 4) == F("0.0001")
-    assert round_fraction(F(1, 3), 3) == F("0.333")
 
 
 def test_the_two_runs_must_agree(monkeypatch):

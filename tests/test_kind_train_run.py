@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from solver.kinds.network.steps import solve_network_question
 from solver.model import Data, Layer, Network, Question
-from solver.rounding import round_half_up
-from solver.kinds.train.run import round_fast, train
+from solver.kinds.train.run import train
 
 # ---------------------------------------------------------------- a plain reference
 
@@ -206,20 +205,6 @@ def test_rounded_runs_round_every_value_they_carry():
     run = train(q, 2, 3, decimals=3, history=True)
     np.testing.assert_array_equal(run.history[1:], np.round(run.history[1:], 3))   # row 0: as given
     np.testing.assert_array_equal(run.losses, np.round(run.losses, 3))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=20), st.integers(0, 10))
-def test_round_fast_agrees_with_round_half_up(values, decimals):
-    arr = np.array(values)
-    np.testing.assert_array_equal(round_fast(arr, decimals), round_half_up(arr, decimals))
-
-
-@pytest.mark.parametrize("value, decimals, expected", [(0.125, 2, 0.13), (-0.125, 2, -0.13), (1.005, 2, 1.01),
-                                                       (2.5, 0, 3.0), (-0.00004, 4, 0.0), (0.12345, 4, 0.1235)])
-def test_round_fast_ties_round_away_from_zero(value, decimals, expected):
-    out = round_fast(np.array([value]), decimals)[0]
-    assert out == expected and str(out) != "-0.0"
 
 
 # ---------------------------------------------------------------- batch = full is repeated backprop

@@ -171,3 +171,43 @@ def test_total_loss_of_a_single_example_with_one_output():
     # E = 1/2 (target - out)^2 of the worked examples: half_sum over one example
     ells = numeric.example_losses("mse", "half_sum", np.array([[0.01]]), np.array([[0.75136507]]), 1.0)
     assert numeric.total_loss("half_sum", ells) == pytest.approx(0.5 * (0.01 - 0.75136507) ** 2, rel=1e-14)
+
+
+# ------------------------------------------------------------------ the rest of an entry: how it is written
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_every_loss_says_how_it_is_written_and_when_it_is_used(name):
+    loss = LOSSES[name]
+    assert loss.title and loss.short and loss.usage.startswith("Used for ")
+    assert (loss.kink is None) == (loss.convention is None)
+
+
+def test_the_loss_template_names_no_loss_for_its_names():
+    from conftest import ROOT
+    text = (ROOT / "templates" / "common" / "loss.j2").read_text(encoding="utf-8")
+    assert "macro name_of" not in text and "macro short_name" not in text and "macro usage" not in text
+    for loss in LOSSES.values():
+        assert loss.usage not in text
+
+
+@pytest.mark.parametrize("name", [n for n, loss in LOSSES.items() if loss.kink])
+def test_the_kink_gap_is_zero_exactly_at_the_kink(name):
+    loss = LOSSES[name]
+    y, at_kink = (1.0, 1.0) if name == "mae" else (-1.0, -1.0)
+    assert loss.kink_gap(y, at_kink) == 0 and loss.kink_where
+    # the derivative jumps across it
+    grads = [float(loss.grad(np.array([y]), np.array([at_kink + s]), 1.0)[0]) for s in (-1e-3, 1e-3)]
+    assert grads[0] != grads[1]
+
+
+def test_targets_sum_to_one_exactly_for_the_categorical_losses():
+    assert {n for n, loss in LOSSES.items() if loss.targets_sum_to_one} == {"cce", "sparse_cce"}
+
+
+def test_loss_aliases_are_derived_from_the_entries():
+    from solver import losses
+    from solver.kinds.network import fields
+    assert fields.LOSS_ALIASES is losses.ALIASES
+    assert losses.ALIASES["l1"] == "mae" and losses.ALIASES["log_loss"] == "bce"
+    assert "or cce" in losses.ALIASES["cross_entropy"]
+    assert not set(losses.ALIASES) & set(LOSSES)

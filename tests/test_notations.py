@@ -8,7 +8,7 @@ import pytest
 
 from conftest import PROBLEMS
 from solver import solve
-from solver.render.notation import NOTATIONS
+from solver.formats import NOTATIONS
 
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.name)

@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from solver import activations, derive, numeric
+from solver import derive, numeric, tolerances
 from solver.activations import ACTIVATIONS
 from solver.crosscheck import cross_check
 from solver.losses import LOSSES, REDUCTIONS
@@ -187,7 +187,7 @@ def test_gradients_match_finite_differences(q):
                     crossed = _kink_pattern(q)[0] != pattern
                     # the difference quotient of the loss itself: without the snap of rounding
                     # residues, which would flatten z within KINK_TOLERANCE of 0
-                    with mock.patch.object(activations, "KINK_TOLERANCE", 0.0):
+                    with mock.patch.object(tolerances, "KINK_TOLERANCE", 0.0):
                         values.append(numeric.loss_of_parameters(net, x, y, q.loss, q.reduction, q.huber_delta))
                     param[idx] = old
                     # a perturbation that crosses a kink makes the difference meaningless

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..answersheet import answer_steps, json_value, output_key
 from ..errors import ProblemError
-from ..rounding import format_number
+from ..rounding import format_number, round_as_shown
 from ..solution import QuestionSolution
 from ..steps import Step
 from .values import environment
@@ -137,7 +137,7 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
     entries = _entries(qs, s, ~ok)
     recomputed = _recompute(s, given, shown, verdicts)
     if recomputed is not None and _close(mine, recomputed, t).all():
-        shown_again = json_value(qs, s, _typed(s, _round(recomputed, decimals, whole)))
+        shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
         departed = [k for k in s.inputs if k in given and verdicts.get(k) in (WRONG, CARRIED)]
         if departed:
             return Judgement(s.key, CARRIED, number, expected, as_sheet, recomputed=shown_again,
@@ -149,7 +149,7 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
                               "it differs from the key by rounding")
     shown_again = None
     if recomputed is not None and any(k in given and verdicts.get(k) in (WRONG, CARRIED) for k in s.inputs):
-        shown_again = json_value(qs, s, _typed(s, _round(recomputed, decimals, whole)))
+        shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
     return Judgement(s.key, WRONG, number, expected, as_sheet, wrong_entries=entries, recomputed=shown_again,
                      note=note)
 
@@ -186,11 +186,6 @@ def _typed(s: Step, value: np.ndarray):
     if _is_whole(s) and np.all(arr == np.round(arr)):
         return int(arr) if arr.ndim == 0 else arr.astype(int)
     return float(arr) if arr.ndim == 0 else arr
-
-
-def _round(value: np.ndarray, decimals: int, whole: bool):
-    from ..rounding import round_half_up
-    return np.round(value) if whole else round_half_up(value, decimals)
 
 
 def _fewer_decimals(mine: np.ndarray, key, ok: np.ndarray, decimals: int) -> str | None:

@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from ..answersheet.read import SheetProblem
+from ..formats import REPORT_FORMATS, REPORT_TEMPLATES, listing
 from ..rounding import format_number
 from .judge import CARRIED, CORRECT, MISSING, WRONG, Judgement, QuestionReport
 
-TEMPLATES = {"text": "report/report.txt.j2", "markdown": "report/report.md.j2", "latex": "report/report.tex.j2"}
+TEMPLATES = REPORT_TEMPLATES
 COLOURS = {CORRECT: "green", CARRIED: "cyan", WRONG: "red", MISSING: "yellow"}
 
 
@@ -63,7 +64,7 @@ class Report:
             return pdf
         if fmt not in TEMPLATES:
             from ..errors import UsageError
-            raise UsageError(f"a report is text, markdown, latex, pdf or json, not {fmt!r}")
+            raise UsageError(f"a report is {listing(REPORT_FORMATS)}, not {fmt!r}")
         from ..errors import visible
         from ..render.documents import environment, latex_escape, markdown_escape
         esc = {"latex": latex_escape, "markdown": markdown_escape}.get(fmt, visible)   # text: escapes shown, not run

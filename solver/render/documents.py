@@ -10,12 +10,13 @@ from pathlib import Path
 import jinja2
 
 from ..errors import visible
+from ..formats import DOCUMENTS
 from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
-from .formatter import Formatter
+from .formatter import Formatter, convention_of
 from .notation import notation_for
 
-MAIN = {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
+MAIN = DOCUMENTS
 
 
 def note_unsupported(problem) -> None:
@@ -63,6 +64,7 @@ def environment() -> jinja2.Environment:
     env.filters["latex_escape"] = latex_escape
     env.filters["markdown_escape"] = markdown_escape
     env.filters["markdown_code"] = markdown_code
+    env.globals["convention_of"] = convention_of
     return env
 
 

@@ -11,11 +11,9 @@ import sympy as sp
 from ..rounding import format_number
 from ..steps import Line, Part
 from ..activations import ACTIVATIONS
+from ..losses import LOSSES
 from .printer import ExamPrinter
 
-FUNCTIONS = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
-             "leaky_relu": r"\operatorname{LReLU}", "step": r"\operatorname{step}",
-             "linear": r"\operatorname{id}", "softmax": r"\operatorname{softmax}"}
 OPERATORS = {"+": "+", "-": "-", "=": "=", "hadamard": r"\odot"}
 
 
@@ -50,8 +48,21 @@ class Formatter:
 
     def func(self, name: str) -> str:
         if name.startswith("prime:"):
-            return FUNCTIONS[name[6:]] + "'"
-        return FUNCTIONS[name]
+            return ACTIVATIONS[name[6:]].tex + "'"
+        return ACTIVATIONS[name].tex
+
+    def activation(self, name: str):
+        """The table entry of an activation, for what a template asks of it (slope, elementwise, ...)."""
+        return ACTIVATIONS[name]
+
+    def loss(self, name: str):
+        """The table entry of a loss: its names and when it is used."""
+        return LOSSES[name]
+
+    def batch_derivative(self, name: str, l: int, alpha) -> str:
+        """g'(in) of layer l over the batch, written by hand in the layer's own matrices."""
+        return ACTIVATIONS[name].batch_derivative_tex(self.notation.stage("out", l), self.notation.stage("in", l),
+                                                      self.num(alpha, given=True))
 
     def name(self, part: Part) -> str:
         text = self.notation.matrix(part.name, part.layer)
@@ -107,7 +118,7 @@ class Formatter:
     def hand_derivatives(self) -> dict[str, str]:
         """g'(z) as a hand solution writes it, for the activations where that differs from g'."""
         return {name: self.tex(act.hand_derivative) for name, act in ACTIVATIONS.items()
-                if name in ("sigmoid", "tanh", "relu", "leaky_relu")}
+                if act.shows_hand_derivative}
 
     def given_inputs(self, values) -> str:
         shown = ["x = " + self.matrix(values["x"].T, given=True)]
@@ -120,7 +131,7 @@ class Formatter:
         if bias:
             parts.append(f"{self.name_of('b', l)} = {self.matrix(values[f'b{l}'][:, None], given=True)}")
         act = f"g^{{[{l}]}} = {self.func(layer.activation)}"
-        if layer.activation == "leaky_relu":
+        if ACTIVATIONS[layer.activation].slope:
             act += rf",\ \alpha = {self.num(layer.alpha, given=True)}"
         return r",\qquad ".join(parts + [act])
 
@@ -136,3 +147,15 @@ class Formatter:
     def simplified_product(self, rule) -> str:
         return (r"\frac{\partial \ell}{\partial z} = \left(" + self.tex(rule.dloss) + r"\right) \cdot "
                 + self.tex(rule.dact) + " = " + self.tex(rule.simplified))
+
+
+def convention_of(kink: str, zero: str = "z = 0") -> str | None:
+    """The convention at a kink of an activation or a loss, in words; `zero` says where the
+    kink of an activation is (z = 0 in a network)."""
+    for entry in ACTIVATIONS.values():
+        if entry.kink == kink:
+            return entry.convention_text(zero)
+    for entry in LOSSES.values():
+        if entry.kink == kink:
+            return entry.convention
+    return None

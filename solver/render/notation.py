@@ -64,9 +64,6 @@ class LayerNotation:
         return base + (f"^{{[{layer}]}}" if layer is not None else "")
 
 
-NOTATIONS = ("layer", "indexed", "batch")
-
-
 def notation_for(name: str, network):
     if name == "layer":
         return LayerNotation.for_network(network)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..activations import ACTIVATIONS
 from ..steps import Line
 from ..symbols import Meaning, meaning, sym
 
@@ -45,7 +46,7 @@ class IndexedNotation:
     def for_network(cls, network) -> "IndexedNotation":
         if network is None:
             return cls(0, 1)
-        linear = frozenset(l for l, layer in enumerate(network.layers, start=1) if layer.activation == "linear")
+        linear = frozenset(l for l, layer in enumerate(network.layers, start=1) if ACTIVATIONS[layer.activation].identity)
         return cls(len(network.layers), network.layers[-1].units, linear)
 
     # ------------------------------------------------------------------ names

@@ -10,7 +10,8 @@ not Python and not SymPy parsed from text: `eval` and `sympify` never see the fi
 `OPERATIONS` is the one table of what each operation computes and how it differentiates
 (micrograd-style: the forward rule and its local derivatives side by side), in plain
 floats, as a hand solution writes it (SymPy, in the node symbols) and as a reference
-SymPy expression built independently for the cross-check against `sympy.diff`.
+SymPy expression built independently for the cross-check against `sympy.diff`. The
+functions that are activations take all of that from their entry in the activation table.
 
 SymPy is imported on first use: `parse(..., exact=False)` gives the same tree with plain
 floats for its numbers, which is all that checking a problem file needs.
@@ -22,8 +23,10 @@ import keyword
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Callable, Union
+
+from ...activations import ACTIVATIONS
+from ...tolerances import snap
 
 
 class _SymPy:
@@ -40,9 +43,12 @@ MAX_LENGTH = 500          # characters of one expression
 MAX_DEPTH = 30            # nesting of parentheses, calls and signs (deep recursion is refused, not risked)
 MAX_EXPONENT = 100        # |constant exponent|: x**1000 is not an exam question and overflows
 MAX_CONSTANT = 1e12       # a folded constant (2**10, 1/3, ...) stays a number a person can read
-KINK_TOLERANCE = 1e-9     # as activations.KINK_TOLERANCE: a residue of 1e-17 is the kink itself
 
+# The functions a graph may call, in the order messages list them. Those that are activations
+# (tanh, sigmoid, relu) are computed, differentiated and written as their entry in
+# solver/activations.py says; an activation whose entry has a plain-float form joins them.
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
+FUNCTIONS += tuple(name for name, act in ACTIVATIONS.items() if act.scalar is not None and name not in FUNCTIONS)
 # Other spellings people reach for, and what to write instead.
 FUNCTION_ALIASES = {"ln": "log", "σ": "sigmoid", "sigma": "sigmoid", "logistic": "sigmoid", "fabs": "abs",
                     "ReLU": "relu", "Relu": "relu", "max": "relu (relu(x) = max(0, x))", "pow": "x**y",
@@ -453,8 +459,6 @@ def _show(value: sp.Expr) -> str:
 
 # ------------------------------------------------------------------ operations
 
-# The operations whose derivative is written with the node's own value (sigmoid: s(1 - s)).
-USES_OUTPUT = frozenset({"sqrt", "tanh", "sigmoid"})
 BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
 
 
@@ -472,24 +476,8 @@ class Operation:
     hand_derivatives: Callable[[tuple, sp.Expr], tuple]   # d out / d each operand as written by hand
     reference: Callable[[tuple], sp.Expr]                 # SymPy's own functions, for sympy.diff
     kink: str | None = None                               # a point without derivative, by convention
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _snapped(x: float) -> float:
-    return 0.0 if abs(x) < KINK_TOLERANCE else x
-
-
-@cache
-def _function(name: str):
-    """An inert SymPy function: sigma (shown as \\sigma(z); the reference is 1/(1 + e^{-z})) and
-    ReLU (shown as ReLU(z); the reference is a Piecewise)."""
-    return sp.Function(name)
+    uses_output: bool = False                             # the derivative is written with the node's own
+                                                          # value (sqrt: 1/(2 s); sigmoid: s(1 - s))
 
 
 _ue = dict(evaluate=False)
@@ -503,8 +491,20 @@ def _neg(x) -> sp.Expr:
     return sp.Mul(-1, x, evaluate=False)
 
 
-def _relu_reference(x):
-    return sp.Piecewise((x, x > 0), (0, True))
+def _activation(name: str) -> Operation:
+    """A function of the graph that is an activation: its forward and derivative in plain floats,
+    its display (an inert named function: sigma(z), ReLU(z)), its hand derivative (the entry's,
+    in the operand and the node's own symbol) and its reference (the entry's SymPy form)."""
+    act = ACTIVATIONS[name]
+
+    def hand(a, n):
+        from ...symbols import A, Z
+        return (act.hand_derivative.xreplace({Z: a[0], A: n}),)
+
+    return Operation(name, 1, lambda xs: act.scalar.forward(xs[0]),
+                     lambda xs, out: (act.scalar.derivative(xs[0], out),),
+                     lambda a: act.named(a[0]), hand, lambda a: act.expr(a[0]), kink=act.kink,
+                     uses_output=act.scalar.uses_output)
 
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in [
@@ -535,25 +535,21 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
               lambda a: sp.log(a[0], **_ue), lambda a, n: (1 / a[0],), lambda a: sp.log(a[0])),
     Operation("sqrt", 1, lambda xs: math.sqrt(xs[0]), lambda xs, out: (0.5 / out,),
               lambda a: sp.Pow(a[0], sp.Rational(1, 2), **_ue), lambda a, n: (1 / (2 * n),),
-              lambda a: sp.sqrt(a[0])),
+              lambda a: sp.sqrt(a[0]), uses_output=True),
     Operation("sin", 1, lambda xs: math.sin(xs[0]), lambda xs, out: (math.cos(xs[0]),),
               lambda a: sp.sin(a[0], **_ue), lambda a, n: (sp.cos(a[0]),), lambda a: sp.sin(a[0])),
     Operation("cos", 1, lambda xs: math.cos(xs[0]), lambda xs, out: (-math.sin(xs[0]),),
               lambda a: sp.cos(a[0], **_ue), lambda a, n: (-sp.sin(a[0]),), lambda a: sp.cos(a[0])),
-    Operation("tanh", 1, lambda xs: math.tanh(xs[0]), lambda xs, out: (1.0 - out * out,),
-              lambda a: sp.tanh(a[0], **_ue), lambda a, n: (1 - n ** 2,), lambda a: sp.tanh(a[0])),
-    Operation("sigmoid", 1, lambda xs: _sigmoid(xs[0]), lambda xs, out: (out * (1.0 - out),),
-              lambda a: _function("sigma")(a[0]), lambda a, n: (n * (1 - n),),
-              lambda a: 1 / (1 + sp.exp(-a[0]))),
-    Operation("relu", 1, lambda xs: max(0.0, _snapped(xs[0])),
-              lambda xs, out: (1.0 if _snapped(xs[0]) > 0 else 0.0,),
-              lambda a: _function("ReLU")(a[0]), lambda a, n: (sp.Piecewise((1, a[0] > 0), (0, True)),),
-              lambda a: _relu_reference(a[0]), kink="relu"),
+    *(_activation(name) for name in FUNCTIONS if name in ACTIVATIONS),
     Operation("abs", 1, lambda xs: abs(xs[0]),
-              lambda xs, out: (float(math.copysign(1.0, xs[0])) if _snapped(xs[0]) != 0 else 0.0,),
+              lambda xs, out: (float(math.copysign(1.0, xs[0])) if snap(xs[0]) != 0 else 0.0,),
               lambda a: sp.Abs(a[0], **_ue), lambda a, n: (sp.sign(a[0]),), lambda a: sp.Abs(a[0]),
               kink="abs"),
 ]}
+
+
+# The operations whose derivative is written with the node's own value.
+USES_OUTPUT = frozenset(name for name, op in OPERATIONS.items() if op.uses_output)
 
 
 class DomainError(ArithmeticError):

@@ -25,7 +25,7 @@ import sympy as sp
 from ...derive import Factor
 from ...errors import CrossCheckError
 from .expression import (BINARY, OPERATIONS, Bin, Call, DomainError, Name, Neg, Num, Tree,
-                          USES_OUTPUT, check_domain, shape)
+                          check_domain, shape)
 from .fields import GraphSpec
 from ...figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
 from ...model import Question
@@ -197,7 +197,7 @@ class Numbers:
         used = self._uses(parent, child)
         xs = tuple((self.value(values, o) if o in used else math.nan) if isinstance(o, int) else float(o)
                    for o in node.operands)
-        out = self.value(values, parent) if node.op in USES_OUTPUT else None
+        out = self.value(values, parent) if OPERATIONS[node.op].uses_output else None
         try:
             ds = OPERATIONS[node.op].derivatives(xs, out)
         except (ZeroDivisionError, ValueError, OverflowError) as exc:

@@ -175,12 +175,11 @@ def _check(r: Reader, name: str, y: Matrix, y_hat: Matrix, at_y: At | None, at_h
         raise r.fail(at_hat(e, o), f"{float(v)!r} is closer to 1 than float arithmetic carries "
                      f"log(1 - y_hat) faithfully: bce takes predictions from {SMALLEST_TEXT} "
                      f"to 1 - {SMALLEST_TEXT}")
-    kink = {"mae": lambda e, o: y_hat[e][o] - y[e][o], "hinge": lambda e, o: 1 - y[e][o] * y_hat[e][o]}.get(name)
-    if kink is not None:
-        where = {"mae": "y_hat = y", "hinge": "y * y_hat = 1"}[name]
+    kink_gap, where = LOSSES[name].kink_gap, LOSSES[name].kink_where
+    if kink_gap is not None:
         for e, row in enumerate(y_hat):
             for o, v in enumerate(row):
-                gap = kink(e, o)
+                gap = kink_gap(y[e][o], y_hat[e][o])
                 if gap != 0 and abs(gap) < SMALLEST:
                     raise r.fail(at_hat(e, o), f"{float(v)!r} is within {SMALLEST_TEXT} of the kink of "
                                  f"{name} ({where}), where its derivative jumps: float arithmetic cannot tell "

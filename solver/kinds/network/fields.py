@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import activations, losses
 from ...activations import ACTIVATIONS
 from ...fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, nonnegative,
                            one_or_list, positive, ref, text)
@@ -33,16 +34,8 @@ LAYER_KEYS = {"units": integer(1), "activation": choice(ACTIVATION_NAMES), "weig
               "alpha": nonnegative()}
 DATA_KEYS = {"x": MATRIX, "y": NUMBERS}
 # Names other courses and libraries use, and what they are called here.
-LOSS_ALIASES = {
-    "cross_entropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
-    "crossentropy": "bce (two classes, one output) or cce (one-hot, several outputs)",
-    "binary_crossentropy": "bce", "binary_cross_entropy": "bce", "log_loss": "bce", "logistic": "bce",
-    "categorical_crossentropy": "cce", "categorical_cross_entropy": "cce",
-    "sparse_categorical_crossentropy": "sparse_cce", "mean_squared_error": "mse", "l2": "mse",
-    "squared_error": "mse", "mean_absolute_error": "mae", "l1": "mae",
-}
-ACTIVATION_ALIASES = {"logistic": "sigmoid", "identity": "linear", "none": "linear", "heaviside": "step",
-                      "leaky": "leaky_relu", "lrelu": "leaky_relu", "leakyrelu": "leaky_relu"}
+LOSS_ALIASES = losses.ALIASES
+ACTIVATION_ALIASES = activations.ALIASES
 MAX_LAYERS = 8
 
 
@@ -140,13 +133,14 @@ def _layer(r: Reader, node: dict, path: Path_, n_in: int, layout: str, bias: boo
         raise r.fail(path, f"activation: missing; one of {one_of(ACTIVATION_NAMES)}")
     activation = r.choice(node["activation"], path + ("activation",), ACTIVATION_NAMES,
                           aliases=ACTIVATION_ALIASES)
-    if activation == "softmax" and units == 1:
-        raise r.fail(path + ("activation",), "softmax over one unit is always 1; use sigmoid for one output")
+    if not ACTIVATIONS[activation].elementwise and units == 1:
+        raise r.fail(path + ("activation",), f"{activation} over one unit is always 1; use sigmoid for one output")
     alpha = 0.01
     if "alpha" in node:
-        if activation != "leaky_relu":
-            raise r.fail(path + ("alpha",), f"alpha is the slope of leaky_relu, but this layer is {activation}: "
-                         "remove alpha or use activation: leaky_relu")
+        if activation not in activations.WITH_SLOPE:
+            sloped = " or ".join(activations.WITH_SLOPE)
+            raise r.fail(path + ("alpha",), f"alpha is the slope of {sloped}, but this layer is {activation}: "
+                         f"remove alpha or use activation: {sloped}")
         alpha = r.number(node["alpha"], path + ("alpha",), nonnegative=True)
     if "weights" in node:
         weights = _weights(r, node["weights"], path + ("weights",), units, n_in, layout)

@@ -99,7 +99,7 @@ class ChainBuilder:
         self.network = network
         self.layers = len(network.layers)
         self.linear = frozenset(l for l, layer in enumerate(network.layers, start=1)
-                                if layer.activation == "linear")
+                                if ACTIVATIONS[layer.activation].identity)
 
     @cached_property
     def forms(self) -> tuple[derive.LayerForm, ...]:

@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ... import derive, numeric
-from ...activations import ACTIVATIONS, snap
+from ...activations import ACTIVATIONS
 from ...crosscheck import cross_check
 from ...losses import LOSSES, REDUCTIONS, example_loss_expr
 from ...model import Question
@@ -25,6 +25,7 @@ from ...network_diagram import diagram_step
 from ...rounding import round_half_up
 from ...steps import Line, MatrixForm, Part, Step, StepKind
 from ...symbols import meaning, sym
+from ...tolerances import snap
 
 
 def as_backprop(q: Question, **changes) -> Question:
@@ -278,7 +279,7 @@ def _activation(q, d, s, exact, shown):
     zs = [sym("z", l, k + 1) for k in range(layer.units)]
     lines = []
     for j in range(layer.units):
-        if layer.activation == "softmax":
+        if not act.elementwise:    # softmax
             denominator = sp.Pow(sp.Add(*[sp.exp(z) for z in zs], evaluate=False), -1, evaluate=False)
             formula = sp.Mul(sp.exp(zs[j]), denominator, evaluate=False)
         else:

@@ -26,7 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...rounding import round_half_up
+from ...rounding import float_rounder
 
 # A score (or a sum of a weight and its update) this close to 0, relative to the size of its
 # terms, is 0: in the float run, a rounding residue of 0; the exact run follows the same rule.
@@ -96,13 +96,6 @@ def exact(value: float) -> Fraction:
 
 
 # ---------------------------------------------------------------- exact: fractions
-
-def round_fraction(value: Fraction, decimals: int) -> Fraction:
-    """Half away from zero on `decimals` places, exactly (0.00005 -> 0.0001, -0.00005 -> -0.0001)."""
-    scale = 10 ** decimals
-    q = math.floor(abs(value) * scale + Fraction(1, 2))
-    return Fraction(q if value >= 0 else -q, scale)
-
 
 def predict(score, classes: tuple[int, int]) -> int:
     return classes[1] if score >= 0 else classes[0]
@@ -196,24 +189,6 @@ def run_exact(points: Sequence[Sequence[float]], labels: Sequence[int], classes:
 
 # ---------------------------------------------------------------- float: NumPy
 
-def _float_round(decimals: int | None):
-    if decimals is None:
-        return lambda v: v
-    unit = 10.0 ** decimals
-
-    def written(v):
-        # Float residues first (0.285 * 100 is 28.499999999999996), then half away from zero on the
-        # shown digits. Past 1e8 units the residues reach the digits kept: exact decimals there.
-        units = np.asarray(v, dtype=float) * unit
-        if np.abs(units).max(initial=0.0) >= 1e8:
-            return round_half_up(round_half_up(v, min(decimals + 6, 15)), decimals)
-        clean = np.round(units, 6)
-        out = np.sign(clean) * np.floor(np.abs(clean) + 0.5) / unit
-        return float(out) + 0.0 if np.ndim(v) == 0 else out + 0.0
-
-    return written
-
-
 def _snap(score: float, w: np.ndarray, x: np.ndarray, b: float) -> float:
     scale = float(np.abs(w * x).sum() + abs(b))
     return 0.0 if abs(score) <= SCORE_TOLERANCE * max(scale, 1e-300) else score
@@ -233,7 +208,7 @@ def run_float(points: np.ndarray, labels: np.ndarray, classes: tuple[int, int], 
     Y = np.asarray(labels, dtype=float)
     w = np.array(w, dtype=float)
     b = float(b)
-    hand = _float_round(decimals)
+    hand = float_rounder(decimals)
     negative, positive = classes
     visits: list[Visit] = []
     done: list[Epoch] = []

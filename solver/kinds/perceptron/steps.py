@@ -20,8 +20,8 @@ from ...errors import CrossCheckError
 from .fields import Perceptron
 from ...figures import Boundary, Chart, Series, clip_line
 from ...model import Question
-from .run import Run, count_errors, exact, orders, run_exact, run_float, round_fraction
-from ...rounding import round_half_up
+from .run import Run, count_errors, exact, orders, run_exact, run_float
+from ...rounding import round_fraction, round_half_up
 from ...steps import FigureInfo, Step, StepKind
 from ...tolerances import RTOL
 

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...activations import ACTIVATIONS, snap
+from ...activations import ACTIVATIONS
 from ...losses import LOSSES, REDUCTIONS
 from ...model import Question
 from ...numeric import through_activation
-from ...rounding import round_half_up
+from ...rounding import round_fast, round_half_up
+from ...tolerances import snap
 
 SHOWN_ORDERS = 3         # the order of the first epochs is kept for the solution to show
 
@@ -55,21 +56,6 @@ class Run:
         """How much the loss changed in the last epoch run."""
         k = self.epochs_run
         return abs(float(self.losses[k] - self.losses[k - 1]))
-
-
-def round_fast(a: np.ndarray, decimals: int) -> np.ndarray:
-    """`rounding.round_half_up` for whole arrays at NumPy speed; the values near a tie (where
-    float error could decide) are handed to `round_half_up` itself, so the two always agree."""
-    a = np.asarray(a, dtype=float)
-    scale = 10.0 ** decimals
-    s = np.abs(a) * scale
-    out = np.copysign(np.floor(s + 0.5) / scale, a)
-    frac = s - np.floor(s)
-    near = (np.abs(frac - 0.5) < 1e-9 + s * 1e-12) | (s > 1e15)
-    if near.any():
-        out[near] = round_half_up(a[near], decimals)
-    out[out == 0] = 0.0
-    return out
 
 
 def train(q: Question, size: int, epochs: int, shuffle: int | None = None, tolerance: float | None = None,

@@ -1,0 +1,50 @@
+"""The list of notations and the table of output formats: each written here once.
+
+The command line (its choices and --help), the settings, the problem reader, the renderer,
+the variants and the check report read them from here. Plain Python, no third-party
+import: the command line's --help and the reader use it before anything heavy is loaded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# How quantities are written: the first is what a file gets when it names none.
+NOTATIONS = ("layer", "indexed", "batch")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str                            # of the file `solve` writes in it
+    solution: bool = True                     # a worked solution can be written in it
+    document: str | None = None               # the template of a worked solution, if rendered from one
+    report: bool = True                       # a check report can be written in it
+    report_template: str | None = None        # the template of a check report, if rendered from one
+    variants: tuple[str, str] | None = None   # --variants: the extensions of a variant's sheet and key
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in [
+    Format("markdown", "md", document="markdown/solution.md.j2", report_template="report/report.md.j2",
+           variants=("md", "md")),
+    Format("latex", "tex", document="latex/solution.tex.j2", report_template="report/report.tex.j2",
+           variants=("tex", "tex")),
+    Format("pdf", "pdf", variants=("pdf", "pdf")),            # the LaTeX compiled
+    Format("json", "json", variants=("md", "json")),          # a JSON key's sheet is Markdown
+    Format("answers", "answers.yaml", report=False),          # a blank answer sheet
+    Format("text", "txt", solution=False, report_template="report/report.txt.j2"),   # the terminal's report
+]}
+
+FORMAT_NAMES = tuple(FORMATS)
+EXTENSIONS = {name: f.extension for name, f in FORMATS.items()}
+SOLUTION_FORMATS = tuple(name for name, f in FORMATS.items() if f.solution)
+REPORT_DEFAULT = "text"
+REPORT_FORMATS = (REPORT_DEFAULT,) + tuple(name for name, f in FORMATS.items() if f.report and name != REPORT_DEFAULT)
+VARIANT_FORMATS = tuple(name for name, f in FORMATS.items() if f.variants)
+DOCUMENTS = {name: f.document for name, f in FORMATS.items() if f.document}
+REPORT_TEMPLATES = {name: f.report_template for name, f in FORMATS.items() if f.report_template}
+
+
+def listing(names) -> str:
+    """a, b or c"""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
