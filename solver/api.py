@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ProblemError, UsageError
-from .model import Problem, Question
+from .model import Problem
 from .problem import validate
 from .settings import Settings
 from .yamlsource import load_file
@@ -32,7 +32,7 @@ def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
     """The validated problem with the settings applied; its numbers become NumPy arrays last."""
     settings = settings or Settings()
     problem = validate(load_file(path), settings.max_parameters)
-    questions = tuple(_override(q, settings) for q in problem.questions)
+    questions = tuple(settings.applied_to(q) for q in problem.questions)
     if settings.question is not None:
         ids = [q.id for q in questions]
         if settings.question not in ids:
@@ -42,15 +42,6 @@ def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
                              f"(questions: {', '.join(ids)})")
         questions = tuple(q for q in questions if q.id == settings.question)
     return dataclasses.replace(problem, questions=questions).for_solving()
-
-
-def _override(q: Question, s: Settings) -> Question:
-    display = q.display
-    for name in ("decimals", "carry", "notation"):
-        value = getattr(s, name)
-        if value is not None:
-            display = dataclasses.replace(display, **{name: value})
-    return dataclasses.replace(q, display=display)
 
 
 def solve(path: str | Path, settings: Settings | None = None, **overrides) -> Solution:

@@ -1,6 +1,7 @@
 """The settings of one run, built once (by the command line or the caller) and frozen."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, fields
 
 from .errors import UsageError
@@ -37,3 +38,12 @@ class Settings:
             if key not in known:
                 raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
         return cls(**kwargs)
+
+    def applied_to(self, question):
+        """The question (a model.Question) with these overrides of how it is shown."""
+        display = question.display
+        for name in ("decimals", "carry", "notation"):
+            value = getattr(self, name)
+            if value is not None:
+                display = dataclasses.replace(display, **{name: value})
+        return dataclasses.replace(question, display=display)

@@ -293,14 +293,13 @@ def draw(plan: Plan, k: int) -> tuple[str, Solution, int]:
 
 def solve_text(text: str, plan: Plan, k: int) -> Solution:
     """The solution of a variant's text, as `solve` makes it of a file."""
-    from .api import _override
     from .kinds import solved as solve_one
     from .problem import read_problem
     try:
         problem = read_problem(load_bytes(text.encode(), _name(plan, k, "yaml")), plan.settings.max_parameters)
     except SolveError as exc:
         raise Rejected("invalid", str(exc)) from None
-    questions = tuple(_override(q, plan.settings) for q in problem.questions)
+    questions = tuple(plan.settings.applied_to(q) for q in problem.questions)
     if plan.settings.question is not None:
         questions = tuple(q for q in questions if q.id == plan.settings.question)
     solved = []
