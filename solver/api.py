@@ -40,7 +40,9 @@ def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"--question {settings.question!r}: no such question in {path}{hint} "
                              f"(questions: {', '.join(ids)})")
+        left_out = tuple(i for i in ids if i != settings.question)
         questions = tuple(q for q in questions if q.id == settings.question)
+        return dataclasses.replace(problem, questions=questions, left_out=left_out).for_solving()
     return dataclasses.replace(problem, questions=questions).for_solving()
 
 

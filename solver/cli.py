@@ -18,6 +18,7 @@ from .formats import (EXTENSIONS, FORMAT_NAMES, FORMATS, NOTATIONS, REPORT_DEFAU
                       listing)
 from .settings import COLORS, MAX_PARAMETERS, Settings
 
+EXIT_BELOW_PASS = 1      # --check --fail-under: the score is below the pass mark
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
@@ -55,6 +56,9 @@ class _Command(click.Command):
 @click.option("--brief", is_flag=True, help="Drop the explaining words, keep the mathematics (an answer key that fits on fewer pages).")
 @click.option("--check", "answers", metavar="ANSWERS.yaml", type=click.Path(dir_okay=False, path_type=Path),
               help="Mark a student's answers (a sheet from --format answers, filled in) against the key.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help="With --check: exit with status 1 when the score is below PERCENT of the marks "
+                   "(the report is written all the same), for scripts.")
 @click.option("--variants", type=click.IntRange(1, 10_000), metavar="N",
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
                    "a question sheet and an answer key, plus combined PDFs.")
@@ -66,7 +70,7 @@ class _Command(click.Command):
               help="Colour in the --check report: auto (on a terminal, unless the NO_COLOR environment "
                    "variable is set), always or never.")
 def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, notation, question_id, brief,
-         answers, variants, seed, max_params, color):
+         answers, fail_under, variants, seed, max_params, color):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -79,13 +83,16 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
       solve problems/exam1.yaml --check mine.yaml   # mark the filled-in sheet
       solve problems/exam1.yaml --variants 30 --seed 7 -o exam-variants/
 
-    Exit status: 0 on success, 2 on a bad problem or answer file or bad options (the message
-    says FILE:LINE:COL: field: what is wrong), 3 on an internal error.
+    Exit status: 0 on success (--check: whatever the score), 1 when --check's score is below
+    --fail-under, 2 on a bad problem or answer file or bad options (the message says
+    FILE:LINE:COL: field: what is wrong), 3 on an internal error.
     """
 
     try:
         settings = Settings(decimals=decimals, carry=carry, notation=notation, question=question_id,
                             max_parameters=max_params)
+        if fail_under is not None and answers is None:
+            raise UsageError("--fail-under goes with --check: it sets the score below which marking exits 1")
         if answers is not None and variants is not None:
             raise UsageError("--check and --variants do different things: give one of them")
         _refuse_stdin(problem, answers)
@@ -100,7 +107,9 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
                            progress=sys.stderr.isatty())
             return
         if answers is not None:
-            _check(problem, answers, fmt, output, settings, color)
+            report = _check(problem, answers, fmt, output, settings, color)
+            if fail_under is not None and report.out_of and 100 * report.score / report.out_of < fail_under:
+                sys.exit(EXIT_BELOW_PASS)
             return
         fmt = fmt or "markdown"
         if not FORMATS[fmt].solution:
@@ -142,7 +151,7 @@ def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
     return solution.render(fmt, assets, stem, brief).encode()
 
 
-def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings, color: str) -> None:
+def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings, color: str):
     """Mark the answers; the report goes to stdout (text, coloured as --color says) or to -o.
     The sheet is read first: a sheet that is not YAML is refused before anything is solved."""
     from .api import solve
@@ -163,6 +172,7 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     fmt = fmt or REPORT_DEFAULT
     data = report.render(fmt, color=fmt == REPORT_DEFAULT and use_color(color, sys.stdout if to_stdout else None))
     _write(data if isinstance(data, bytes) else data.encode(), {}, None if to_stdout else Path(output), inputs)
+    return report
 
 
 def use_color(choice: str, stream) -> bool:

@@ -116,6 +116,7 @@ class Problem:
     title: str | None
     questions: tuple[Question, ...]
     randomize: Any = None         # the randomize: section, as read by solver/randomize.py (--variants)
+    left_out: tuple[str, ...] = ()   # ids of the file's questions not asked for (--question)
 
     def for_solving(self) -> "Problem":
         return dataclasses.replace(self, questions=tuple(q.for_solving() for q in self.questions))

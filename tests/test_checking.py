@@ -491,3 +491,31 @@ def test_cli_answers_format_then_check(tmp_path):
     assert result.returncode == 0
     assert run("problems/exam1.yaml", "--check", str(sheet)).returncode == 0
     assert run("problems/exam1.yaml", "--check", str(tmp_path / "nothing.yaml")).returncode == 2
+
+
+def test_with_question_the_other_questions_of_the_sheet_are_left_out_not_unknown(exam):
+    """--question q1: a whole filled sheet marks q1 and says nothing of q2 and q3 (they are in the
+    file, just not asked for); an id in no question of the file is still reported."""
+    answers = {qid: key_of(exam, qid) for qid in ("q1", "q2", "q3")}
+    report = check(EXAM, answers, question="q1")
+    assert [q.id for q in report.questions] == ["q1"] and report.problems == ()
+    assert all(v == "correct" for v in verdicts(report).values())
+    report = check(EXAM, {**answers, "q9": {"z1": 1}}, question="q1")
+    assert [p.field for p in report.problems] == ["q9"]
+
+
+@pytest.mark.parametrize("fail_under, status", [(None, 0), (0, 0), (2.9, 0), (3.0, 1), (100, 1)])
+def test_fail_under_sets_the_exit_status_and_the_report_is_written_all_the_same(tmp_path, exam, fail_under, status):
+    """--check exits 0 whatever the score; --fail-under PERCENT makes a score below it exit 1."""
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(yaml.safe_dump({"q1": {k: v for k, v in key_of(exam).items() if k == "z1"}}))
+    args = [str(EXAM), "--check", str(sheet), "--format", "json", "-o", str(tmp_path / "r.json")]
+    result = CliRunner().invoke(main, args + ([] if fail_under is None else ["--fail-under", str(fail_under)]))
+    assert result.exit_code == status, result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert 0 < report["score"] / report["out_of"] * 100 < 3.0      # one key right out of many
+
+
+def test_fail_under_without_check_is_a_usage_error():
+    result = CliRunner().invoke(main, [str(EXAM), "--fail-under", "50"])
+    assert result.exit_code == 2 and "--fail-under goes with --check" in result.output

@@ -93,6 +93,8 @@ class _SheetReader:
                 self.question(qs, data, ())
                 return
         for qid, answers in data.items():
+            if qid in self.solution.problem.left_out:
+                continue                       # a question of the file that --question leaves out
             if qid not in ids:
                 self.problem((qid,), f"no question {qid!r} in {self.solution.problem.file}"
                              f"{suggest(qid, ids)} (questions: {', '.join(ids)})")
