@@ -154,7 +154,6 @@ def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
 def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings, color: str):
     """Mark the answers; the report goes to stdout (text, coloured as --color says) or to -o.
     The sheet is read first: a sheet that is not YAML is refused before anything is solved."""
-    from .api import solve
     from .output import inputs_of, refuse_inputs
     from .yamlsource import load_sheet
 
@@ -165,8 +164,9 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     if not to_stdout:
         refuse_inputs(Path(output), inputs)     # before any work
     sheet = load_sheet(answers)
-    solution = solve(problem, settings)
-    from .checking import check_sheet
+    from .checking import check_sheet, solution_for
+
+    solution = solution_for(problem, sheet, settings)
 
     report = check_sheet(solution, sheet)
     fmt = fmt or REPORT_DEFAULT

@@ -27,6 +27,8 @@ from .reading import Reader, default_id, describe, one_of, suggest
 from .settings import MAX_PARAMETERS
 from .yamlsource import Path_, Source, dotted
 
+# The top-level keys of an answer sheet besides the question ids: who wrote it and which variant it answers.
+SHEET_HEADER_KEYS = {"student": optional(text(200)), "variant": optional(integer(1)), "seed": optional(integer(0))}
 KINDS = registry.NAMES       # every kind of question, each with its folder solver/kinds/<kind>/
 # The keys of each mapping of a problem file, each with the type of its value (solver/fieldtypes.py):
 # the reader allows these keys and no others, and solver/schema.py writes the JSON Schema from them.
@@ -146,6 +148,9 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: 
     qid = r.text(node["id"], path + ("id",), 40) if "id" in node else default_id
     if not qid.replace("_", "").replace("-", "").isalnum():
         raise r.fail(path + ("id",), f"{qid!r}: an id is letters, digits, - and _ only")
+    if qid in SHEET_HEADER_KEYS:
+        raise r.fail(path + ("id",), f"{qid!r} names the {qid} on an answer sheet ({', '.join(SHEET_HEADER_KEYS)} "
+                     "stand at its top); give the question another id, e.g. q1")
     if "kind" not in node:
         raise r.fail(path, f"kind: missing; say what the question asks ({one_of(KINDS)})")
     kind = r.choice(node["kind"], path + ("kind",), KINDS)

@@ -96,7 +96,8 @@ def answers_schema() -> Type:
                        "writes it: question id -> answer key -> a number, a list or a list of rows "
                        "(blank: not answered). Written by `python -m solver.schema`; see docs/editors.md.",
         "type": "object",
-        "propertyNames": ids,
+        "properties": dict(problem.SHEET_HEADER_KEYS),
+        "propertyNames": any_of(ids, {"enum": list(problem.SHEET_HEADER_KEYS)}),
         "additionalProperties": any_of(ref("answers"), ref("value")),
         "definitions": {"answers": optional(mapping_of(ref("value"), 0)), "value": value},
     }

@@ -207,6 +207,13 @@ class Variant:
     key_tex: str
 
 
+def variant_solution(path: Path, k: int, seed: int, settings) -> Solution:
+    """The solution of variant k of seed S, drawn again as --variants drew it (for marking a
+    sheet that says which variant it answers)."""
+    plan = load_plan(path, seed, "json", settings, False, k)
+    return draw(plan, k)[1]
+
+
 def load_plan(path: Path, seed: int, fmt: str, settings, brief: bool, count: int) -> Plan:
     from .api import solve
     original = solve(path, settings)
@@ -321,11 +328,14 @@ def _name(plan: Plan, k: int, suffix: str) -> str:
 
 def make_variant(plan: Plan, k: int) -> Variant:
     """Draw variant k and render its files (in whatever process this runs)."""
+    from .answersheet import answer_sheet
     from .render.documents import render_sheet, render_variant_body
     text, solution, draws = draw(plan, k)
     sheet_ext, key_ext = EXTENSIONS[plan.fmt]
     base = _name(plan, k, "yaml")[:-len(".yaml")]
-    files: dict[str, bytes] = {f"{base}.yaml": text.encode()}
+    files: dict[str, bytes] = {f"{base}.yaml": text.encode(),
+                               f"{base}.answers.yaml": answer_sheet(solution, k, plan.seed, str(plan.path)).encode()}
+    label = f"Variant {k}, seed {plan.seed}"
     assets: dict[str, bytes] = {}
     if plan.fmt == "json":
         files[f"{base}-key.json"] = (json.dumps(solution.to_json(), indent=2) + "\n").encode()
@@ -337,13 +347,12 @@ def make_variant(plan: Plan, k: int) -> Variant:
         with reproducible_tex():
             files[f"{base}-key.pdf"] = compile_pdf(solution.render("latex", brief=plan.brief))[0]
             files[f"{base}-sheet.pdf"] = compile_pdf(render_sheet(solution, "latex", None, base, plan.brief,
-                                                                  f"Variant {k}"))[0]
+                                                                  label))[0]
     if plan.fmt != "pdf":
         sheet_fmt = "latex" if plan.fmt == "latex" else "markdown"
         files[f"{base}-sheet.{sheet_ext}"] = render_sheet(solution, sheet_fmt, assets, base, plan.brief,
-                                                                  f"Variant {k}").encode()
+                                                                  label).encode()
     files.update(assets)
-    label = f"Variant {k}"
     return Variant(k, text, draws, files, render_variant_body(solution, "sheet", label, plan.brief),
                    render_variant_body(solution, "key", label, plan.brief))
 

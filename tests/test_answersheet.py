@@ -13,7 +13,8 @@ EXAM = ROOT / "problems" / "exam1.yaml"
 def test_sheet_lists_every_key_in_step_order_blank(path):
     solution = solve(path)
     sheet = yaml.safe_load(answer_sheet(solution))
-    assert list(sheet) == [qs.question.id for qs in solution.questions]
+    assert list(sheet) == ["student"] + [qs.question.id for qs in solution.questions]
+    assert sheet["student"] is None                           # the student's name, at the top
     for qs in solution.questions:
         keys = [k for k in qs.answers() if k != "yhat"]       # yhat is the output's other name
         assert list(sheet[qs.question.id]) == keys
@@ -55,4 +56,4 @@ def test_ids_that_yaml_would_misread_are_quoted(tmp_path):
     p.write_text("questions:\n  - {id: 'no', kind: params, sizes: [2, 1]}\n")
     text = answer_sheet(solve(p))
     assert '"no":' in text
-    assert list(yaml.safe_load(text)) == ["no"]
+    assert list(yaml.safe_load(text)) == ["student", "no"]

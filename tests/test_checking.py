@@ -1,5 +1,6 @@
 """Marking a student's answers: verdicts, carried errors, tolerance, marks, bad sheets, the CLI."""
 import json
+from pathlib import Path
 import math
 import os
 import subprocess
@@ -519,3 +520,54 @@ def test_fail_under_sets_the_exit_status_and_the_report_is_written_all_the_same(
 def test_fail_under_without_check_is_a_usage_error():
     result = CliRunner().invoke(main, [str(EXAM), "--fail-under", "50"])
     assert result.exit_code == 2 and "--fail-under goes with --check" in result.output
+
+
+# ------------------------------------------------------------------ sheets that say who and which
+
+def _variant_sheet(tmp_path, k: int, seed: int, **header) -> Path:
+    from solver.settings import Settings
+    from solver.variants import variant_solution
+    solution = variant_solution(EXAM, k, seed, Settings())
+    data = {"student": "Ada Lovelace", "variant": k, "seed": seed, **header}
+    data.update({qid: key_of(solution, qid) for qid in ("q1", "q2", "q3")})
+    path = tmp_path / f"sheet-{k}-{seed}.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_a_sheet_with_variant_and_seed_is_marked_against_that_variant(tmp_path, exam):
+    """The drawing is deterministic: variant k of seed S drawn again is the one the student had."""
+    report = check(EXAM, _variant_sheet(tmp_path, 2, 7))
+    assert report.score == report.out_of and report.problems == ()
+    assert (report.student, report.variant, report.seed) == ("Ada Lovelace", 2, 7)
+    data = report.to_json()
+    assert (data["student"], data["variant"], data["seed"]) == ("Ada Lovelace", 2, 7)
+    # the same answers said to be variant 3 lose the marks of every drawn value they depend on
+    other = check(EXAM, _variant_sheet(tmp_path, 2, 7, variant=3))
+    assert other.score < report.score and other.variant == 3
+    assert check(exam, {"q1": key_of(exam, "q1")}).student is None
+
+
+def test_a_header_that_cannot_be_used_is_reported_and_the_file_itself_marks_the_sheet(tmp_path, exam):
+    path = tmp_path / "s.yaml"
+    path.write_text("student: [1, 2]\nvariant: two\nq1:\n" + "".join(
+        f"  {k}: {json.dumps(v)}\n" for k, v in key_of(exam, "q1").items()))
+    report = check(EXAM, path)
+    assert [(p.field, p.line) for p in report.problems] == [("student", 1), ("variant", 2)]
+    assert report.question("q1").score == report.question("q1").out_of and report.variant is None
+
+
+def test_a_variant_sheet_for_a_file_without_randomize_is_a_clear_error(tmp_path):
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text("variant: 1\nseed: 0\nq1: {total: 9}\n")
+    result = CliRunner().invoke(main, [str(ROOT / "problems" / "params.yaml"), "--check", str(sheet)])
+    assert result.exit_code == 2 and "has no randomize: section" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("qid", ["student", "variant", "seed"])
+def test_a_question_may_not_be_named_as_a_sheet_header(tmp_path, qid):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"questions:\n  - id: {qid}\n    kind: params\n    sizes: [2, 1]\n")
+    with pytest.raises(ProblemError, match=rf"questions\[0\]\.id: '{qid}' names the {qid} on an answer sheet"):
+        solve(path)

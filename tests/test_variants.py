@@ -162,9 +162,15 @@ def test_the_files_written(tmp_path):
     written = write_variants(EXAM, 3, 5, tmp_path, "markdown", Settings(), combined=False, workers=1)
     names = sorted(p.name for p in tmp_path.iterdir())
     for k in (1, 2, 3):
-        for suffix in (".yaml", "-sheet.md", "-key.md", "-q1-network.png", "-q2-network.png", "-q3-network.png"):
+        for suffix in (".yaml", ".answers.yaml", "-sheet.md", "-key.md", "-q1-network.png", "-q2-network.png",
+                       "-q3-network.png"):
             assert f"exam1-v0{k}{suffix}" in names
-    assert len(names) == 18 and len(written) == 18
+    assert len(names) == 21 and len(written) == 21
+    # each variant's blank answer sheet says which variant and seed it answers; its question sheet too
+    blank = yaml.safe_load((tmp_path / "exam1-v02.answers.yaml").read_text())
+    assert (blank["student"], blank["variant"], blank["seed"]) == (None, 2, 5)
+    assert "Name: " in (tmp_path / "exam1-v02-sheet.md").read_text().split("## Question")[0]
+    assert "Variant 2, seed 5" in (tmp_path / "exam1-v02-sheet.md").read_text()
     sheet = (tmp_path / "exam1-v01-sheet.md").read_text()
     key = (tmp_path / "exam1-v01-key.md").read_text()
     assert "](exam1-v01-q1-network.png)" in sheet and "](exam1-v01-q1-network.png)" in key

@@ -23,12 +23,21 @@ LOSS_NAMES = {"mse": "mean squared error", "mae": "mean absolute error", "huber"
               "sparse_cce": "sparse categorical cross-entropy", "hinge": "hinge loss"}
 
 
-def answer_sheet(solution: Solution) -> str:
+def answer_sheet(solution: Solution, variant: int | None = None, seed: int | None = None,
+                 problem_file: str | None = None) -> str:
+    """The blank sheet; a variant's (--variants) says which variant and seed it answers, so that
+    `--check` marks it against that variant drawn again from `problem_file`, the original."""
     problem = solution.problem
-    lines = [f"# Answer sheet for {problem.file}" + (f": {problem.title}" if problem.title else ""),
+    source = problem_file or problem.file
+    lines = [f"# Answer sheet for {source}" + (f": {problem.title}" if problem.title else ""),
              "# Write each answer after its key: a number (0.5239), a list ([0.32, 0.04, 0.24]) or a list",
              "# of rows ([[0.1, 0.2], [0.3, 0.4]]). Leave a key blank if you did not answer it.",
-             f"# Then mark it: solve {problem.file} --check THIS_FILE"]
+             f"# Then mark it: solve {source} --check THIS_FILE",
+             "",
+             "student:      # your name"]
+    if variant is not None:
+        lines += [f"variant: {variant}   # the variant on your question sheet: leave as it is",
+                  f"seed: {seed}"]
     for qs in solution.questions:
         lines += [""] + question_lines(qs)
     return "\n".join(lines) + "\n"

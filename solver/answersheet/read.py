@@ -19,6 +19,7 @@ from ..reading import describe as describe_value
 from ..solution import QuestionSolution, Solution
 from ..steps import Step
 from ..yamlsource import Path_, Source, Unreadable, dotted
+from ..problem import SHEET_HEADER_KEYS as HEADER_KEYS
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,44 @@ class Sheet:
     answers: dict[str, dict[str, np.ndarray]]     # question id -> key -> value in the step's shape
     problems: tuple[SheetProblem, ...]
     flagged: dict[str, dict[str, str]]            # question id -> key -> why it could not be marked
+    header: "Header"
+
+
+@dataclass(frozen=True)
+class Header:
+    """Who wrote a sheet and which variant it answers: its top-level student:, variant:, seed:."""
+    student: str | None = None
+    variant: int | None = None       # variant k of the problem's randomize: section, drawn with `seed`
+    seed: int = 0                    # the seed of --variants (default 0, as there)
+    problems: tuple[SheetProblem, ...] = ()
+
+
+def sheet_header(src: Source) -> Header:
+    """The header of a sheet; a value that cannot be used is a problem of the sheet (and left out)."""
+    data = src.data if isinstance(src.data, dict) else {}
+    problems: list[SheetProblem] = []
+
+    def bad(key: str, message: str) -> None:
+        line, col = src.where((key,)) if src.file else (1, 1)
+        problems.append(SheetProblem(key, message, src.file, line, col))
+
+    student = data.get("student")
+    if student is not None and not isinstance(student, (str, int)):
+        bad("student", f"expected a name, got {describe_value(student)}")
+        student = None
+    numbers = {}
+    for key in ("variant", "seed"):
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            bad(key, f"expected a whole number (the {key} written on the question sheet), got "
+                     f"{describe_value(value)}")
+            value = None
+        numbers[key] = value
+    if numbers["variant"] == 0:
+        bad("variant", "variants are numbered from 1, as on the question sheets")
+        numbers["variant"] = None
+    return Header(None if student is None else str(student), numbers["variant"], numbers["seed"] or 0,
+                  tuple(problems))
 
 
 def from_data(data: Any) -> Source:
@@ -63,9 +102,10 @@ def _plain(value: Any) -> Any:
 
 
 def read_sheet(src: Source, solution: Solution) -> Sheet:
+    head = sheet_header(src)
     reader = _SheetReader(src, solution)
     reader.read()
-    return Sheet(src.file, reader.answers, tuple(reader.problems), reader.flagged)
+    return Sheet(src.file, reader.answers, head.problems + tuple(reader.problems), reader.flagged, head)
 
 
 class _SheetReader:
@@ -81,6 +121,8 @@ class _SheetReader:
 
     def read(self) -> None:
         data = self.src.data
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in HEADER_KEYS}
         ids = [qs.question.id for qs in self.solution.questions]
         if not isinstance(data, dict):
             self.problem((), f"expected a mapping of question ids ({', '.join(ids)}) to answers, got "

@@ -46,8 +46,8 @@ def check(problem: str | Path | Solution, answers: str | Path | Mapping[str, Any
     if isinstance(problem, Solution):
         solution = problem
     else:
-        from ..api import solve
-        solution = solve(problem, **overrides)
+        from ..settings import Settings
+        solution = solution_for(problem, src, Settings.of(**overrides))
     return _mark(solution, src, None if isinstance(answers, Mapping) else src.file)
 
 
@@ -56,4 +56,22 @@ def _mark(solution: Solution, src, answers_file: str | None) -> Report:
     questions = tuple(judge_question(qs, sheet.answers[qs.question.id], sheet.flagged[qs.question.id],
                                      solution.problem.file)
                       for qs in solution.questions)
-    return Report(solution.problem.file, answers_file, solution.problem.title, questions, sheet.problems)
+    head = sheet.header
+    return Report(solution.problem.file, answers_file, solution.problem.title, questions, sheet.problems,
+                  head.student, head.variant, head.seed if head.variant is not None else None)
+
+
+def solution_for(problem: str | Path, src: Source, settings=None) -> Solution:
+    """What a sheet is marked against: the problem file as it stands, or, for a sheet whose header
+    says `variant: k` (and `seed: S`), variant k drawn again from the file's randomize: section
+    with seed S (the drawing is deterministic: the same variant the student was given)."""
+    from ..answersheet.read import sheet_header
+    from ..api import solve
+    from ..settings import Settings
+
+    settings = settings or Settings()
+    head = sheet_header(src)
+    if head.variant is None:
+        return solve(problem, settings)
+    from ..variants import variant_solution
+    return variant_solution(Path(problem), head.variant, head.seed, settings)

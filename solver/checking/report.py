@@ -27,6 +27,9 @@ class Report:
     title: str | None
     questions: tuple[QuestionReport, ...]
     problems: tuple[SheetProblem, ...]
+    student: str | None = None           # the sheet's header: who wrote it, which variant it answers
+    variant: int | None = None
+    seed: int | None = None
 
     @property
     def score(self) -> float:
@@ -50,6 +53,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {"problem": self.problem_file, "answers": self.answers_file, "title": self.title,
+                "student": self.student, "variant": self.variant, "seed": self.seed,
                 "score": _points(self.score), "out_of": _points(self.out_of),
                 "questions": [_question_json(q) for q in self.questions],
                 "problems": [str(p) for p in self.problems]}
