@@ -39,6 +39,7 @@ class _Command(click.Command):
 
 @click.command(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("more_sheets", nargs=-1, metavar="[SHEET]...", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
                    "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys; "
@@ -54,8 +55,11 @@ class _Command(click.Command):
                    "O_kj, every partial weight by weight) or batch (H_in = X W_1 over all examples at once).")
 @click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
 @click.option("--brief", is_flag=True, help="Drop the explaining words, keep the mathematics (an answer key that fits on fewer pages).")
-@click.option("--check", "answers", metavar="ANSWERS.yaml", type=click.Path(dir_okay=False, path_type=Path),
-              help="Mark a student's answers (a sheet from --format answers, filled in) against the key.")
+@click.option("--check", "answers", metavar="ANSWERS.yaml|DIR|GLOB", multiple=True, type=click.Path(path_type=Path),
+              help="Mark a student's answers (a sheet from --format answers, filled in) against the key. "
+                   "Several sheets (--check a.yaml b.yaml, a folder, or a quoted glob 'sheets/*.yaml'): one "
+                   "report per sheet under -o DIR, a gradebook (gradebook.csv) and a class summary; "
+                   "--format csv -o FILE writes only the gradebook.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="With --check: exit with status 1 when the score is below PERCENT of the marks "
                    "(the report is written all the same), for scripts.")
@@ -69,8 +73,8 @@ class _Command(click.Command):
 @click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
               help="Colour in the --check report: auto (on a terminal, unless the NO_COLOR environment "
                    "variable is set), always or never.")
-def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, notation, question_id, brief,
-         answers, fail_under, variants, seed, max_params, color):
+def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decimals, carry, notation, question_id,
+         brief, answers, fail_under, variants, seed, max_params, color):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -91,6 +95,10 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
     try:
         settings = Settings(decimals=decimals, carry=carry, notation=notation, question=question_id,
                             max_parameters=max_params)
+        answers = list(answers) + list(more_sheets) if answers else None
+        if more_sheets and not answers:
+            raise UsageError(f"one problem file at a time: {more_sheets[0]} is one too many "
+                             "(more files belong after --check, as answer sheets)")
         if fail_under is not None and answers is None:
             raise UsageError("--fail-under goes with --check: it sets the score below which marking exits 1")
         if answers is not None and variants is not None:
@@ -107,7 +115,11 @@ def main(problem: Path, fmt: str | None, output: str | None, decimals, carry, no
                            progress=sys.stderr.isatty())
             return
         if answers is not None:
-            report = _check(problem, answers, fmt, output, settings, color)
+            from .sheetfiles import is_class
+            if is_class(answers) or fmt == "csv":
+                _check_class(problem, answers, fmt, output, settings)
+                return
+            report = _check(problem, answers[0], fmt, output, settings, color)
             if fail_under is not None and report.out_of and 100 * report.score / report.out_of < fail_under:
                 sys.exit(EXIT_BELOW_PASS)
             return
@@ -175,6 +187,54 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     return report
 
 
+def _check_class(problem: Path, items, fmt: str | None, output: str | None, settings) -> None:
+    """Mark several sheets: a report each, the gradebook and the class summary under -o DIR
+    (default output/<stem>-marks); with --format csv, only the gradebook, into -o FILE."""
+    from .checking.classbook import gradebook, histogram_png, mark_class, summarize, summary_markdown
+    from .sheetfiles import sheet_paths
+    from .output import inputs_of, refuse_inputs, write_atomic
+
+    sheets = sheet_paths(items)
+    inputs = inputs_of(problem, *sheets)
+    if fmt == "csv" and output not in (None, "-"):
+        refuse_inputs(Path(output), inputs)
+    progress = _progress_bar("marking") if sys.stderr.isatty() else None
+    marked = mark_class(problem, sheets, settings, progress)
+    for m in marked:
+        if m.report is None:
+            click.echo(f"solve: not marked: {m.error}", err=True)
+    book = gradebook(marked).encode()
+    if fmt == "csv":
+        _write(book, {}, None if output == "-" else Path(output or Path("output") / f"{problem.stem}-gradebook.csv"),
+               inputs)
+        return
+    folder = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-marks"
+    fmt = fmt or REPORT_DEFAULT
+    files: dict[str, bytes] = {}
+    for m in marked:
+        if m.report is not None:
+            data = m.report.render(fmt, color=False)
+            files[f"{m.path.stem}.report.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
+    summary = summarize(marked)
+    files["gradebook.csv"] = book
+    picture = "summary-scores.png" if summary.scores else None
+    if picture:
+        files[picture] = histogram_png(summary.scores)
+    files["summary.md"] = summary_markdown(summary, str(problem), picture).encode()
+    for name in files:
+        refuse_inputs(folder / name, inputs)       # all of them before any is written
+    for name, data in files.items():
+        write_atomic(folder / name, data)
+    click.echo(f"marked {summary.marked} of {summary.sheets} sheets: {len(files) - 2 - bool(picture)} reports, "
+               f"gradebook.csv and summary.md in {folder}", err=True)
+
+
+def _progress_bar(what: str):
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{what} {done}/{total}", err=True, nl=done == total)
+    return show
+
+
 def use_color(choice: str, stream) -> bool:
     """--color: always, never, or auto: only onto a terminal (`stream`; None for a file), and
     not when the NO_COLOR environment variable is set to anything (https://no-color.org)."""
@@ -200,12 +260,12 @@ def _write(data: bytes, assets: dict[str, bytes], target: Path | None, inputs=No
     click.echo(f"wrote {target}" + (f" and {len(assets)} picture(s) beside it" if assets else ""), err=True)
 
 
-def _refuse_stdin(problem: Path, answers: Path | None) -> None:
+def _refuse_stdin(problem: Path, answers: list[Path] | None) -> None:
     """`-` is not read as stdin (a problem's name, its folder and the positions in messages all
     come from its path); say so rather than "-: no such file"."""
     if str(problem) == "-" and not problem.exists():
         raise UsageError("PROBLEM '-': the problem file is not read from stdin; give its path "
                          "(e.g. problems/exam1.yaml)")
-    if answers is not None and str(answers) == "-" and not answers.exists():
+    if any(str(a) == "-" and not a.exists() for a in answers or ()):
         raise UsageError("--check '-': the answer sheet is not read from stdin; give its path "
                          "(e.g. mine.yaml, filled in from --format answers)")

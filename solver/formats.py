@@ -32,6 +32,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
     Format("json", "json", variants=("md", "json")),          # a JSON key's sheet is Markdown
     Format("answers", "answers.yaml", report=False),          # a blank answer sheet
     Format("text", "txt", solution=False, report_template="report/report.txt.j2"),   # the terminal's report
+    Format("csv", "csv", solution=False, report=False),      # --check of a class: the gradebook
 ]}
 
 FORMAT_NAMES = tuple(FORMATS)

@@ -136,12 +136,13 @@ def _umask() -> int:
     return mask
 
 
-def inputs_of(problem: str | Path | None = None, sheet: str | Path | None = None) -> dict[Path, str]:
+def inputs_of(problem: str | Path | None = None, *sheets: str | Path | None) -> dict[Path, str]:
     """The inputs of a run, to pass to write_atomic and refuse_inputs."""
     out: dict[Path, str] = {}
     if problem is not None:
         out[Path(problem)] = "the problem file"
-    if sheet is not None:
-        out[Path(sheet)] = "the answer sheet"
+    for sheet in sheets:
+        if sheet is not None:
+            out[Path(sheet)] = "the answer sheet"
     return out
 
