@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(PY) bench/train.py
 	$(PY) bench/graph.py
 	$(PY) bench/variants.py
+	$(PY) bench/classbook.py
 
 examples: $(STAMP)
 	$(PY) examples/build.py
