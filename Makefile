@@ -38,6 +38,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(PY) bench/startup.py
 	$(PY) bench/run.py
 	$(PY) bench/train.py
 	$(PY) bench/graph.py

@@ -379,7 +379,6 @@ BAD_SHEETS = {
     "quoted_number.yaml": ["4:3: q1.z2: the text '0.0957' where a number belongs: remove the quotes"],
     "ragged.yaml": ["4:3: q1.dW1: rows of different lengths (2, 1, 2): every row needs the same number of entries"],
     "too_few.yaml": ["3:3: q1.z1: expected weighted sums of layer 1, 3 numbers; got 2 numbers"],
-    "transposed.yaml": ["4:3: q1.dW1: expected gradient of W[1], 3 x 2 (units x inputs); got 2 x 3: the transpose? a weight matrix has one row per unit of its layer"],
     "unknown_key.yaml": ["4:3: q1.dw1: q1 has no answer key 'dw1'; did you mean 'dW1'? (the sheet that --format answers writes lists its 16 keys)"],
     "unknown_question.yaml": ["4:1: q4: no question 'q4' in problems/exam1.yaml (questions: q1, q2, q3)"],
     "yhat_differs.yaml": ["4:3: q1.yhat: a2 and yhat name the same answer (the output) but differ: a2 is marked; give one of them"],
@@ -420,9 +419,9 @@ def test_bad_sheets(name):
 
 
 def test_an_unreadable_value_is_missing_with_why(exam):
-    report = check_file(exam, BAD / "transposed.yaml")
-    j = next(j for j in report.question("q1").judgements if j.key == "dW1")
-    assert j.verdict == "missing" and j.note.startswith("not marked: expected gradient of W[1], 3 x 2")
+    report = check_file(exam, BAD / "too_few.yaml")
+    j = next(j for j in report.question("q1").judgements if j.key == "z1")
+    assert j.verdict == "missing" and j.note.startswith("not marked: expected weighted sums of layer 1, 3 numbers")
 
 
 # ------------------------------------------------------------------ the command line

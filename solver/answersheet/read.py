@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ALIAS, answer_steps, describe, output_key, shape_words
+from . import ALIAS, answer_steps, describe, output_key
 from ..errors import visible
 from ..reading import describe as describe_value
 from ..solution import QuestionSolution, Solution
@@ -44,6 +44,7 @@ class Sheet:
     problems: tuple[SheetProblem, ...]
     flagged: dict[str, dict[str, str]]            # question id -> key -> why it could not be marked
     header: "Header"
+    transposed: dict[str, set] = None             # question id -> keys written as the transpose (a slip)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ def read_sheet(src: Source, solution: Solution) -> Sheet:
     head = sheet_header(src)
     reader = _SheetReader(src, solution)
     reader.read()
-    return Sheet(src.file, reader.answers, head.problems + tuple(reader.problems), reader.flagged, head)
+    return Sheet(src.file, reader.answers, head.problems + tuple(reader.problems), reader.flagged, head,
+                 reader.transposed)
 
 
 class _SheetReader:
@@ -113,6 +115,7 @@ class _SheetReader:
         self.src, self.solution = src, solution
         self.answers: dict[str, dict[str, np.ndarray]] = {qs.question.id: {} for qs in solution.questions}
         self.flagged: dict[str, dict[str, str]] = {qs.question.id: {} for qs in solution.questions}
+        self.transposed: dict[str, set] = {qs.question.id: set() for qs in solution.questions}
         self.problems: list[SheetProblem] = []
 
     def problem(self, path: Path_, message: str) -> None:
@@ -187,10 +190,9 @@ class _SheetReader:
             got = _shape_of(arr)
             hint = ""
             if arr.ndim == 2 and np.ndim(step.value) == 2 and arr.shape == np.shape(step.value)[::-1]:
-                hint = ": the transpose? " + ("a weight matrix has one row per unit of its layer"
-                                              if "units x inputs" in shape_words(qs, step) else
-                                              "write one row per example")
-            elif arr.ndim == 1 and arr.size == np.size(step.value):
+                self.transposed[qs.question.id].add(step.key)    # judged as written transposed: a slip
+                return arr.T, ""
+            if arr.ndim == 1 and arr.size == np.size(step.value):
                 hint = ": write it as a list of rows, [[..], [..]]"
             why = f"expected {describe(qs, step)}; got {got}{hint}"
             self.problem(path, why)

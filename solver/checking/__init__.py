@@ -54,6 +54,7 @@ def check(problem: str | Path | Solution, answers: str | Path | Mapping[str, Any
 def _mark(solution: Solution, src, answers_file: str | None) -> Report:
     sheet = read_sheet(src, solution)
     questions = tuple(judge_question(qs, sheet.answers[qs.question.id], sheet.flagged[qs.question.id],
+                                     sheet.transposed[qs.question.id],
                                      solution.problem.file)
                       for qs in solution.questions)
     head = sheet.header

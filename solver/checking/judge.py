@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from ..answersheet import answer_steps, json_value, output_key
+from ..answersheet import answer_steps, json_value, output_key, shape_words
 from ..errors import ProblemError
 from ..rounding import format_number, round_as_shown
 from ..solution import QuestionSolution
 from ..steps import Step
 from .values import environment
+from .slips import Slip, name_slip
 
 CORRECT, WRONG, CARRIED, MISSING = "correct", "wrong", "carried", "missing"
 # Float noise of a difference of two decimals; an answer exactly half a unit away is right.
@@ -41,6 +42,7 @@ class Judgement:
     wrong_entries: tuple[tuple[int, ...], ...] = ()   # 1-based, in the sheet's shape
     recomputed: Any = None           # the step done on the student's own earlier values
     note: str | None = None
+    slip: str | None = None          # wrong: the slip that explains it (slips.SLIPS), if one does
     marks: float = 0.0
     out_of: float = 1.0
 
@@ -92,7 +94,7 @@ def marks_of(qs: QuestionSolution, file: str) -> dict[str, float]:
 
 
 def judge_question(qs: QuestionSolution, given: dict[str, np.ndarray], flagged: dict[str, str],
-                   file: str) -> QuestionReport:
+                   transposed: set, file: str) -> QuestionReport:
     q = qs.question
     tol = tolerance_of(qs)
     marks = marks_of(qs, file)
@@ -104,6 +106,8 @@ def judge_question(qs: QuestionSolution, given: dict[str, np.ndarray], flagged: 
     out = []
     for s in steps:
         j = _judge(qs, s, given, shown, exact, tol, verdicts)
+        if s.key in transposed:
+            j = _as_transposed(qs, s, j)
         verdicts[s.key] = j.verdict
         if j.verdict in (WRONG, CARRIED):
             origins[s.key] = _origin(s, steps, verdicts, origins)
@@ -113,6 +117,18 @@ def judge_question(qs: QuestionSolution, given: dict[str, np.ndarray], flagged: 
         earned = marks[s.key] if j.verdict in (CORRECT, CARRIED) else 0.0
         out.append(_with(j, marks=earned, out_of=marks[s.key]))
     return QuestionReport(q.id, q.kind, q.title, q.display.decimals, tol, tuple(out), dict(flagged))
+
+
+def _as_transposed(qs: QuestionSolution, s: Step, j: Judgement) -> Judgement:
+    """A matrix written with rows and columns exchanged is wrong as written, whatever its numbers;
+    the slip is named, and later steps are judged on it turned the right way."""
+    layout = ("a weight matrix has one row per unit of its layer" if "units x inputs" in shape_words(qs, s)
+              else "one row per example")
+    given = None if j.given is None else np.asarray(j.given, dtype=float).T.tolist()
+    words = "the matrix is transposed: " + layout + ("" if j.verdict == CORRECT else
+                                                    "; turned the right way it is still wrong")
+    return _with(j, verdict=WRONG, given=given, slip="transposed", note=words,
+                 wrong_entries=() if j.verdict == CORRECT else j.wrong_entries)
 
 
 def _with(j: Judgement, **changes) -> Judgement:
@@ -136,6 +152,9 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
     note = None if whole else _fewer_decimals(mine, s.value, ok, decimals)
     entries = _entries(qs, s, ~ok)
     recomputed = _recompute(s, given, shown, verdicts)
+    slip = None if whole else _slip(qs, s, mine, recomputed, t, decimals, note)
+    if slip is not None and note is None:
+        note = slip.words
     if recomputed is not None and _close(mine, recomputed, t).all():
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
         departed = [k for k in s.inputs if k in given and verdicts.get(k) in (WRONG, CARRIED)]
@@ -151,7 +170,24 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
     if recomputed is not None and any(k in given and verdicts.get(k) in (WRONG, CARRIED) for k in s.inputs):
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
     return Judgement(s.key, WRONG, number, expected, as_sheet, wrong_entries=entries, recomputed=shown_again,
-                     note=note)
+                     note=note, slip=slip.name if slip else None)
+
+
+def _slip(qs, s: Step, mine, recomputed, tol: float, decimals: int, fewer: str | None) -> Slip | None:
+    """The slip of a wrong answer: against the key, else against the step done on the student's
+    own earlier values (a slip made on a carried error)."""
+    if fewer is not None:
+        return Slip("fewer_decimals", fewer)
+
+    def on_sheet(t: Step, value) -> np.ndarray:       # entries numbered as the sheet writes them
+        return np.reshape(np.asarray(value, dtype=float), np.shape(json_value(qs, t, t.value)))
+
+    others = {t.key: on_sheet(t, t.value) for t in answer_steps(qs) if t.key != s.key and t.value is not None}
+    found = name_slip(on_sheet(s, mine), on_sheet(s, s.value), on_sheet(s, s.exact), tol, decimals, others)
+    if found is None and recomputed is not None:
+        found = name_slip(on_sheet(s, mine), on_sheet(s, round_as_shown(recomputed, decimals, False)),
+                          on_sheet(s, recomputed), tol, decimals, {})
+    return found
 
 
 def _recompute(s: Step, given, shown, answer_keys) -> np.ndarray | None:

@@ -162,6 +162,8 @@ def _question_json(q: QuestionReport) -> dict[str, Any]:
             out["recomputed"] = j.recomputed
         if j.note:
             out["note"] = j.note
+        if j.slip:
+            out["slip"] = j.slip
         keys[j.key] = out
     first = q.first_departure
     return {"id": q.id, "kind": q.kind, "score": _points(q.score), "out_of": _points(q.out_of),
