@@ -34,7 +34,7 @@ import yaml  # noqa: E402
 
 from solver.api import load_problem  # noqa: E402
 from solver.kinds import solve_question  # noqa: E402
-from solver.training import train  # noqa: E402
+from solver.kinds.train.run import train  # noqa: E402
 
 EPOCHS, EXAMPLES, SIZES = 1000, 150, (4, 8, 8, 1)
 CASES = [("tanh", "bce", 0.1), ("sigmoid", "mse", 0.5)]
