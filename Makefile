@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) bench/train.py
 	$(PY) bench/graph.py
 	$(PY) bench/variants.py
+	$(PY) bench/reading.py
 
 examples: $(STAMP)
 	$(PY) examples/build.py
