@@ -9,6 +9,9 @@ PYTHON ?= python3
 CONSTRAINTS ?=
 # extra pytest arguments, e.g. PYTEST_ARGS='-m "not packaging"'
 PYTEST_ARGS ?=
+# the suite on every core (pytest-xdist); each test file whole on one worker, so that its module
+# fixtures (a built wheel, a running kernel) are built once. XDIST='' runs on one core.
+XDIST ?= -n auto --dist loadfile
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
@@ -35,7 +38,7 @@ solve: $(STAMP)
 	fi
 
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/startup.py
@@ -44,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/graph.py
 	$(PY) bench/variants.py
 	$(PY) bench/classbook.py
+	$(PY) bench/reading.py
 
 examples: $(STAMP)
 	$(PY) examples/build.py

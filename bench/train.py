@@ -18,6 +18,7 @@ Targets (issue 3): full batch under 0.2 s of solving, batch 16 under 1 s; NumPy 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -27,12 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import solver.cli  # noqa: E402,F401  (as `solve` does: one BLAS thread unless OPENBLAS_NUM_THREADS is set)
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 from solver.api import load_problem  # noqa: E402
 from solver.kinds import solve_question  # noqa: E402
-from solver.training import train  # noqa: E402
+from solver.kinds.train.run import train  # noqa: E402
 
 EPOCHS, EXAMPLES, SIZES = 1000, 150, (4, 8, 8, 1)
 CASES = [("tanh", "bce", 0.1), ("sigmoid", "mse", 0.5)]
@@ -115,7 +117,7 @@ def main() -> None:
     except ImportError:
         torch_version = None
     print(f"train: {'-'.join(map(str, SIZES))} network, {EXAMPLES} examples, {EPOCHS} epochs, float64; "
-          f"best of {repeats}")
+          f"best of {repeats}; BLAS threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
     print("torch: " + (torch_version if torch_version else "missing (pip install torch to compare)"))
     header = f"{'hidden':8} {'loss':5} {'batch':>5} {'updates':>8} {'loop s':>8} {'solve s':>8} {'torch s':>8} " \
              f"{'numpy x':>8} {'target':>8} {'final loss':>11} {'torch loss':>11}"
@@ -144,3 +146,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    times = os.times()   # the CPU time of the whole run, BLAS threads included: what a busy machine pays
+    print(f"CPU time of this run: {times.user + times.system:.1f} s (user {times.user:.1f} s, "
+          f"system {times.system:.1f} s)")

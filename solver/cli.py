@@ -18,6 +18,13 @@ from .formats import (EXTENSIONS, FORMAT_NAMES, FORMATS, NOTATIONS, REPORT_DEFAU
                       listing)
 from .settings import COLORS, MAX_PARAMETERS, Settings
 
+# The matrices of a worked solution are small: BLAS threads (OpenBLAS starts one per core) only add
+# CPU time to each product of the training loop, and compete with the other processes of a busy
+# machine. Set before NumPy is imported (only when there is something to solve: nothing above
+# imports it); a value the user set wins.
+for _blas in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_blas, "1")
+
 EXIT_BELOW_PASS = 1      # --check --fail-under: the score is below the pass mark
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3

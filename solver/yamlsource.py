@@ -24,6 +24,8 @@ MAX_BYTES = 2_000_000
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+_NULL, _BOOL, _INT, _FLOAT, _STR = (_STD + t for t in ("null", "bool", "int", "float", "str"))
+_TIMESTAMP, _MERGE = _STD + "timestamp", _STD + "merge"
 # YAML 1.1 reads `1e-3` (no dot) as a string; instructors mean a number.
 _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _DECIMAL_INT = re.compile(r"^[-+]?\d+$")
@@ -166,7 +168,7 @@ def load_bytes(raw: bytes, name: str, kind: FileKind = PROBLEM_FILE) -> Source:
         raise _syntax_error(name, exc) from None
     except yaml.YAMLError as exc:
         raise ProblemError(name, 1, 1, "", f"YAML syntax: {exc}") from None
-    if root is None or root.tag == _STD + "null":  # no document, or only `---`, `~` or `null`
+    if root is None or root.tag == _NULL:  # no document, or only `---`, `~` or `null`
         raise ProblemError(name, 1, 1, "", f"is empty: {kind.empty}")
     builder = _Builder(name, kind)
     data = builder.build(root, (), 0)
@@ -198,8 +200,78 @@ class _DepthLimitedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+# libyaml's composer (yaml.CSafeLoader), where PyYAML was built with it: some ten times faster than
+# the pure-Python one on a large file. SOLVE_YAML_PURE=1 turns it off (tests and bench/reading.py).
+_CSafeLoader = getattr(yaml, "CSafeLoader", None)
+_CLoader = None
+if _CSafeLoader is not None:
+    class _CLoader(_CSafeLoader):
+        """yaml.CSafeLoader whose tag resolution (Python regular expressions, one per plain
+        scalar: most of the time of a large file) is remembered per text: the same tags."""
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            self._resolved: dict = {}
+
+        def resolve(self, kind, value, implicit):
+            key = (kind, value, implicit)
+            tag = self._resolved.get(key)
+            if tag is None:
+                tag = self._resolved[key] = super().resolve(kind, value, implicit)
+            return tag
+
+_LIBYAML_DIFFERS = re.compile("[\t?!\ufeff]")
+# each node's event and how it changes the depth of the next node (+1: a collection opens, 0: a
+# scalar or an alias), and the ends of collections (-1); the stream's and documents' events are absent
+_DEPTH_STEP = {yaml.SequenceStartEvent: 1, yaml.MappingStartEvent: 1, yaml.ScalarEvent: 0, yaml.AliasEvent: 0,
+               yaml.SequenceEndEvent: -1, yaml.MappingEndEvent: -1}
+
+
 def _compose(text: str) -> yaml.Node | None:
+    """The root node of the one document in `text`, or None. libyaml composes a well-formed file;
+    a file it refuses, or one nested too deep, is composed again by the pure-Python loader, so
+    that every message (its words, line and column) is the same with libyaml or without. libyaml
+    takes a tab for a space, and `?` inside a plain scalar in brackets, where PyYAML refuses them,
+    ends a tag (`!`) at a comma, and counts no column for a byte order mark inside the text: such a
+    text is left to PyYAML."""
+    if _CLoader is not None and not os.environ.get("SOLVE_YAML_PURE") and not _LIBYAML_DIFFERS.search(text):
+        try:
+            if _c_depth_ok(text):
+                return _c_compose(text)
+        except yaml.YAMLError:
+            pass
     loader = _DepthLimitedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _c_depth_ok(text: str) -> bool:
+    """Whether no node of `text` lies more than MAX_DEPTH deep. libyaml's composer recurses in C
+    once per level and cannot be stopped early, so its parser's events (an iterative scan) are
+    counted first; at the first node too deep the pure-Python loader takes over and says where."""
+    parser = _CLoader(text)
+    try:
+        depth = 0     # collections open around the next node
+        steps, end, limit = _DEPTH_STEP, yaml.StreamEndEvent, MAX_DEPTH
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            kind = event.__class__
+            step = steps.get(kind)
+            if step is not None:
+                if step >= 0 and depth > limit:
+                    return False
+                depth += step
+            elif kind is end:
+                return True
+    finally:
+        parser.dispose()
+
+
+def _c_compose(text: str) -> yaml.Node | None:
+    loader = _CLoader(text)
     try:
         return loader.get_single_node()
     finally:
@@ -241,7 +313,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, path, f"nested more than {MAX_DEPTH} deep (a recursive alias?)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if self.kind.lenient and node.tag == _STD + "timestamp":
+        if self.kind.lenient and node.tag == _TIMESTAMP:
             return Unreadable(node.value, f"{node.value} is a date (YAML reads it so), not a number")
         if node.tag not in _ALLOWED_TAGS:
             raise self.fail(node, path, f"YAML tag {node.tag!r} is not allowed: {self.kind.plural} are "
@@ -261,7 +333,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == _STD + "merge":
+                if key_node.tag == _MERGE:
                     raise self.fail(key_node, path, "merge keys (<<) are not supported: write the keys out")
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail(key_node, path, "a key must be a plain name")
@@ -280,11 +352,11 @@ class _Builder:
         if node.style in ("'", '"', "|", ">"):
             self.quoted.add(path)
             return text
-        if tag == _STD + "null":
+        if tag == _NULL:
             return None
-        if tag == _STD + "bool":
+        if tag == _BOOL:
             return text.lower() in ("true", "yes", "on", "y")
-        if tag == _STD + "int":
+        if tag == _INT:
             digits = text.replace("_", "")
             if _DECIMAL_INT.match(digits):
                 return int(digits, 10)  # YAML 1.1 reads 010 as octal 8; instructors mean 10 (as YAML 1.2 does)
@@ -292,7 +364,7 @@ class _Builder:
                 return int(digits, 0)
             except ValueError:
                 return text
-        if tag == _STD + "float" or (tag == _STD + "str" and _PLAIN_NUMBER.match(text)):
+        if tag == _FLOAT or (tag == _STR and _PLAIN_NUMBER.match(text)):
             lowered = text.lower()
             if "nan" in lowered or "inf" in lowered:
                 why = f"{text} is not a finite number: give a real value"
