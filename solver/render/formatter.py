@@ -95,11 +95,17 @@ class Formatter:
     def chain(self, factors) -> str:
         return r" \cdot ".join(self.partial(f.top, f.bottom) for f in factors)
 
+    def chain_of(self, line: Line) -> str:
+        """A line's chain as written: its factors multiplied, or a sum of such products."""
+        if line.terms:
+            return " + ".join(self.chain(t) for t in line.terms)
+        return self.chain(line.factors)
+
     def rows(self, line: Line, arrow: bool = False) -> list[str]:
         """The equations of one line: symbolic first, then the numbers of each example."""
         eq = r"\leftarrow" if arrow else "="
         head = self.tex(line.lhs)
-        chain = f" = {self.chain(line.factors)}" if line.factors else ""
+        chain = f" = {self.chain_of(line)}" if line.factors or line.terms else ""
         formula = f" = {self.tex(line.formula)}" if line.formula is not None else ""
         if len(line.numbers) == 1:
             return [f"{head}{chain}{formula} {eq} {self.tex(line.numbers[0])} = {self.num(line.values[0])}"]
