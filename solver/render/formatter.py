@@ -79,9 +79,12 @@ class Formatter:
             if part.fraction is not None:
                 return self.tex(sp.Rational(part.fraction.numerator, part.fraction.denominator))
             return self.num(part.array, given=True)
+        if part.func == "sum" and part.kind != "name":   # the sum over the examples: one column each, added
+            columns = np.asarray(part.array).T
+            return r"\left(" + " + ".join(self.matrix(c[:, None], given=False) for c in columns) + r"\right)"
         body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=False)
         if part.func == "sum":
-            return rf"\sum_{{e}} {body}" if part.kind == "name" else rf"\operatorname{{rowsum}}{body}"
+            return rf"\sum_{{e}} {body}"
         if part.func:
             return rf"{self.func(part.func)}\left({body}\right)"
         return body
@@ -136,7 +139,8 @@ class Formatter:
         parts = [f"{self.name_of('W', l)} = {self.matrix(values[f'W{l}'], given=True)}"]
         if bias:
             parts.append(f"{self.name_of('b', l)} = {self.matrix(values[f'b{l}'][:, None], given=True)}")
-        act = f"g^{{[{l}]}} = {self.func(layer.activation)}"
+        act = (f"g^{{[{l}]}}(z) = z" if ACTIVATIONS[layer.activation].identity
+               else f"g^{{[{l}]}} = {self.func(layer.activation)}")
         if ACTIVATIONS[layer.activation].slope:
             act += rf",\ \alpha = {self.num(layer.alpha, given=True)}"
         return r",\qquad ".join(parts + [act])
