@@ -32,10 +32,12 @@ class Factor:
 
 @dataclass(frozen=True, eq=False)
 class Partial:
-    """d(target)/d(wrt) = product of factors (or a sum of such products) = formula."""
+    """d(target)/d(wrt) = product of factors = formula; or, through a softmax layer, a sum
+    over its units of such products (`terms`, each one product; then `factors` is empty)."""
     target: sp.Symbol
     factors: tuple[Factor, ...]
     formula: sp.Expr
+    terms: tuple[tuple[Factor, ...], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,9 +179,13 @@ def _output_deltas(net: Network, out: OutputRule, huber_delta: float) -> tuple[P
                 out.dloss.xreplace({YHAT: sym("a", L, i), Y: sym("y", None, i), DELTA: sp.Float(huber_delta)})
                 * sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j))
                 for i in units])
-        factors = tuple(Factor(sym("a", L, i), sym("z", L, j), sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j)))
-                        for i in units)
-        result.append(Partial(sym("delta", L, j), factors, formula))
+        # d ell/d z_j = sum_i d ell/d yhat_i * d yhat_i/d z_j: one product per output i
+        terms = tuple((Factor(loss_sym, sym("a", L, i),
+                              out.dloss.xreplace({YHAT: sym("a", L, i), Y: sym("y", None, i),
+                                                  DELTA: sp.Float(huber_delta)})),
+                       Factor(sym("a", L, i), sym("z", L, j), sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j))))
+                      for i in units)
+        result.append(Partial(sym("delta", L, j), (), formula, terms))
     return tuple(result)
 
 
@@ -204,9 +210,10 @@ def _hidden_deltas(net: Network, layers: tuple[LayerForm, ...], l: int) -> tuple
             result.append(Partial(sym("delta", l, j), factors, sp.Mul(back[j - 1], gprime, evaluate=False)))
         else:
             jac = [sym("a", l, i) * ((1 if i == j else 0) - a) for i in units]
-            factors = tuple(Factor(sym("a", l, i), z, jac[i - 1]) for i in units)
-            result.append(Partial(sym("delta", l, j), factors,
-                                  sp.Add(*[back[i - 1] * jac[i - 1] for i in units])))
+            terms = tuple((Factor(sym("L"), sym("a", l, i), back[i - 1]), Factor(sym("a", l, i), z, jac[i - 1]))
+                          for i in units)
+            result.append(Partial(sym("delta", l, j), (),
+                                  sp.Add(*[back[i - 1] * jac[i - 1] for i in units]), terms))
     return tuple(result)
 
 

@@ -64,8 +64,9 @@ def network_diagram(net: Network) -> Diagram:
                 continue
             role = "input" if layer == 0 else "output" if layer == last else "op"
             nodes.append(Node(_node_name(layer, unit), _unit_symbol(layer, unit), x, y, role=role))
-        if layer > 0:
-            # g in a^{[l]} = g(z^{[l]}): the entry's label, which the printer writes as its `tex`
+        if layer > 0 and not ACTIVATIONS[net.layers[layer - 1].activation].identity:
+            # g in a^{[l]} = g(z^{[l]}): the entry's label, which the printer writes as its `tex`.
+            # A linear layer has none: its a is its z, and "a = id(z)" says nothing to a student.
             g = sp.Function(ACTIVATIONS[net.layers[layer - 1].activation].label)
             nodes.append(Node(f"layer{layer}", sym("a", layer), COLUMN * layer, top + CAPTION_GAP,
                               operation=g(sym("z", layer)), role="caption"))

@@ -65,13 +65,15 @@ SHOWN_ONLY = frozenset({StepKind.GIVEN, StepKind.VISITS, StepKind.GRAPH, StepKin
 
 @dataclass(frozen=True, eq=False)
 class Line:
-    """One element of a step: lhs = (chain of factors) = formula = numbers = value."""
+    """One element of a step: lhs = (chain of factors) = formula = numbers = value. The chain is
+    `factors` multiplied, or (through a softmax) `terms`: a sum of such products."""
     lhs: sp.Expr
     formula: sp.Expr | None
     numbers: tuple[sp.Expr, ...]     # one per example (or one when combined)
     values: tuple[float, ...]
     factors: tuple[Factor, ...] = ()
     labels: tuple[sp.Expr, ...] = ()     # the lhs of each numbers row (per example: z^{[1](2)}_1)
+    terms: tuple[tuple[Factor, ...], ...] = ()   # a sum of products of factors (factors then empty)
 
 
 @dataclass(frozen=True, eq=False)

@@ -79,9 +79,12 @@ class Formatter:
             if part.fraction is not None:
                 return self.tex(sp.Rational(part.fraction.numerator, part.fraction.denominator))
             return self.num(part.array, given=True)
+        if part.func == "sum" and part.kind != "name":   # the sum over the examples: one column each, added
+            columns = np.asarray(part.array).T
+            return r"\left(" + " + ".join(self.matrix(c[:, None], given=False) for c in columns) + r"\right)"
         body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=False)
         if part.func == "sum":
-            return rf"\sum_{{e}} {body}" if part.kind == "name" else rf"\operatorname{{rowsum}}{body}"
+            return rf"\sum_{{e}} {body}"
         if part.func:
             return rf"{self.func(part.func)}\left({body}\right)"
         return body
@@ -95,11 +98,17 @@ class Formatter:
     def chain(self, factors) -> str:
         return r" \cdot ".join(self.partial(f.top, f.bottom) for f in factors)
 
+    def chain_of(self, line: Line) -> str:
+        """A line's chain as written: its factors multiplied, or a sum of such products."""
+        if line.terms:
+            return " + ".join(self.chain(t) for t in line.terms)
+        return self.chain(line.factors)
+
     def rows(self, line: Line, arrow: bool = False) -> list[str]:
         """The equations of one line: symbolic first, then the numbers of each example."""
         eq = r"\leftarrow" if arrow else "="
         head = self.tex(line.lhs)
-        chain = f" = {self.chain(line.factors)}" if line.factors else ""
+        chain = f" = {self.chain_of(line)}" if line.factors or line.terms else ""
         formula = f" = {self.tex(line.formula)}" if line.formula is not None else ""
         if len(line.numbers) == 1:
             return [f"{head}{chain}{formula} {eq} {self.tex(line.numbers[0])} = {self.num(line.values[0])}"]
@@ -130,7 +139,8 @@ class Formatter:
         parts = [f"{self.name_of('W', l)} = {self.matrix(values[f'W{l}'], given=True)}"]
         if bias:
             parts.append(f"{self.name_of('b', l)} = {self.matrix(values[f'b{l}'][:, None], given=True)}")
-        act = f"g^{{[{l}]}} = {self.func(layer.activation)}"
+        act = (f"g^{{[{l}]}}(z) = z" if ACTIVATIONS[layer.activation].identity
+               else f"g^{{[{l}]}} = {self.func(layer.activation)}")
         if ACTIVATIONS[layer.activation].slope:
             act += rf",\ \alpha = {self.num(layer.alpha, given=True)}"
         return r",\qquad ".join(parts + [act])

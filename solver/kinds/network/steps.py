@@ -242,10 +242,10 @@ def combined(terms: list[sp.Expr], factor: Fraction) -> sp.Expr:
     return sp.Mul(sp.Rational(factor), total, evaluate=False) if factor != 1 else total
 
 
-def _per_example_line(lhs, formula, env, n, values, factors=()):
+def _per_example_line(lhs, formula, env, n, values, factors=(), terms=()):
     nums = tuple(put_numbers(formula, env, e) for e in range(n))
     labels = tuple(at_example(lhs, e + 1) for e in range(n)) if n > 1 else (lhs,)
-    return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors), labels)
+    return Line(lhs, formula, nums, tuple(float(v) for v in values), tuple(factors), labels, tuple(terms))
 
 
 def _finish(q: Question, d: derive.Derivation, s: Step, exact: dict, shown: dict) -> Step:
@@ -314,7 +314,8 @@ def _loss(q, d, s, exact, shown):
 
 def _output_delta(q, d, s, exact, shown):
     L, value = s.layer, shown[s.key]
-    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors)
+    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors,
+                                part.terms)
              for j, part in enumerate(d.deltas[L - 1])]
     matrix = None
     if d.output.simplified == derive.YHAT - derive.Y:
@@ -328,7 +329,8 @@ def _hidden_delta(q, d, s, exact, shown):
     l, value = s.layer, shown[s.key]
     layer = q.network.layers[l - 1]
     act = ACTIVATIONS[layer.activation]
-    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors)
+    lines = [_per_example_line(part.target, part.formula, shown, q.data.n, value[:, j], part.factors,
+                                part.terms)
              for j, part in enumerate(d.deltas[l - 1])]
     matrix = None
     if act.elementwise:
