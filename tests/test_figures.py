@@ -97,7 +97,8 @@ def test_tikz_of_a_diagram_draws_every_node_and_edge():
     assert text.count(r"\node") == 5
     assert text.count(r"\draw") == 4
     assert r"$u = b \cdot c$" in text
-    assert r"{\footnotesize $33$}" in text         # the value under the node
+    assert r"{\footnotesize $33.0000$}" in text    # the value under the node, to the decimals
+    assert r"{\footnotesize $5$}" in text         # a given variable as written
 
 
 @pytest.mark.latex

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..rounding import format_number
+from ..rounding import format_count, format_number
 from ..steps import Line, Part
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
@@ -39,6 +39,10 @@ class Formatter:
         return self.printer.doprint(expr)
 
     def num(self, value, given: bool = False) -> str:
+        """A computed value to the exam's decimals (0.5100), a given one as written (0.2), a
+        count (an int: parameters, epochs, updates) as a whole number."""
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            return format_count(value)
         return format_number(float(value), None if given else self.decimals)
 
     def matrix(self, arr, given: bool = False) -> str:
@@ -79,7 +83,7 @@ class Formatter:
             if part.fraction is not None:
                 return self.tex(sp.Rational(part.fraction.numerator, part.fraction.denominator))
             return self.num(part.array, given=True)
-        body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=False)
+        body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=part.given)
         if part.func == "sum":
             return rf"\sum_{{e}} {body}" if part.kind == "name" else rf"\operatorname{{rowsum}}{body}"
         if part.func:
