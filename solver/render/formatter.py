@@ -10,6 +10,7 @@ import sympy as sp
 
 from ..rounding import format_count, format_number
 from ..steps import Line, Part
+from ..symbols import Given
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from .printer import ExamPrinter
@@ -43,6 +44,8 @@ class Formatter:
         count (an int: parameters, epochs, updates) as a whole number."""
         if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
             return format_count(value)
+        if isinstance(value, Given):
+            given = True
         return format_number(float(value), None if given else self.decimals)
 
     def matrix(self, arr, given: bool = False) -> str:
