@@ -360,7 +360,9 @@ def _node_text(n, f, write) -> str:
 
 def _edge_text(e, f, write) -> str:
     parts = []
-    if e.label is not None and not (e.value is not None and e.label.is_Number):
+    if e.label is not None and e.label.is_Number:
+        return write(e.label)          # a constant derivative is exact as written: 1, 3, not 1.0000
+    if e.label is not None:
         parts.append(write(e.label))
     if e.value is not None:
         parts.append(f.num(e.value))

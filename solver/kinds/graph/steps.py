@@ -636,7 +636,10 @@ def _diagram(graph: Graph, values: dict[int, float], local_of: dict) -> Diagram:
     edges = []
     for p, c in graph.edges:
         e = local_of.get((p, c))          # None on an edge no partial asked for passes along
-        label = None if e is None or not e.formula.free_symbols or e.formula.has(sp.Piecewise) else e.formula
+        label = None if e is None or e.formula.has(sp.Piecewise) else e.formula
+        if label is not None and not label.free_symbols and not label.is_Number:
+            label = None                  # a constant worked out (e^0): its value only
+
         edges.append(DiagramEdge(graph.nodes[c].name, graph.nodes[p].name, label, e.value if e else None))
     return Diagram("graph", "The computation graph: values in the nodes, local derivatives on the edges",
                    tuple(nodes), tuple(edges))
