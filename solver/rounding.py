@@ -7,6 +7,7 @@ in the forms the runs need:
 - `round_fast`: whole arrays at NumPy speed, agreeing with `round_half_up` (the training loop);
 - `round_fraction`: an exact fraction (the perceptron's exact run);
 - `float_rounder`: the rounding a float run applies to each value it writes down (the perceptron's);
+- `round_written`: a value computed from written decimals, as the exact decimal result rounds;
 - `round_as_shown`: a recomputed answer as its key shows it (whole numbers stay whole; the checker);
 - `format_number`: the text of a number as shown.
 """
@@ -81,6 +82,16 @@ def float_rounder(decimals: int | None):
     return written
 
 
+def round_written(value, decimals: int):
+    """A value computed on paper from written decimals (sums, products, differences: W a + b,
+    W - eta dW, delta a^T) rounded as the exact decimal result would be: the float's residues
+    cleared first (0.5175 * 1.7 is 0.87974999... as a float, 0.87975 exactly, so 0.8798), then
+    half away from zero. Exact whenever the decimal result has at most `decimals` + 6 places,
+    as every sum of products of two written decimals does; not for calculator values (exp, log)."""
+    out = float_rounder(decimals)(np.asarray(value, dtype=float))
+    return float(out) if np.ndim(value) == 0 else np.asarray(out, dtype=float)
+
+
 def round_as_shown(value: np.ndarray, decimals: int, whole: bool):
     """A value as an answer key shows it: a whole number to the nearest integer (NumPy's rule),
     anything else half away from zero on `decimals` places."""
@@ -88,13 +99,15 @@ def round_as_shown(value: np.ndarray, decimals: int, whole: bool):
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
-    """The text of a number as shown: at most `decimals` places, no trailing zeros, no -0."""
+    """The text of a number as shown: exactly `decimals` places as a hand solution writes a
+    computed value (0.5100, not 0.51), no -0; without `decimals` the number as written (a
+    given 0.2 stays 0.2, a whole 3.0 is 3)."""
     v = float(value)
     if decimals is not None:
         v = round_half_up(v, decimals)
         text = f"{v:.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
+        if text.lstrip("-").strip("0.") == "":
+            text = text.lstrip("-")
     else:
         text = repr(v)
         if text.endswith(".0"):
@@ -102,3 +115,8 @@ def format_number(value: float, decimals: int | None = None) -> str:
         if "e" in text:
             text = f"{v:.12f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def format_count(value) -> str:
+    """A whole number that counts (parameters, epochs, updates): no decimals."""
+    return str(int(round(float(value))))

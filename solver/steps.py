@@ -86,6 +86,7 @@ class Part:
     transpose: bool = False
     func: str | None = None       # name applied to the part: an activation or g'
     fraction: Fraction | None = None   # scalar: an exact factor such as 1/3
+    given: bool = False           # numbers: stated by the question, shown as written (not padded)
 
 
 @dataclass(frozen=True, eq=False)

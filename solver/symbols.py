@@ -45,3 +45,12 @@ Y = sym("y")
 YHAT = sym("yhat")
 ALPHA = sym("alpha")
 DELTA = sym("huberdelta")
+
+
+class Given(sp.Float):
+    """A number the question states (an input, a target, a given weight or rate): printed as
+    written (0.2), where a computed Float is printed to the exam's decimals (0.5100)."""
+
+
+def given(value: float) -> sp.Float:
+    return Given(float(value))

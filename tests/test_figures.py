@@ -97,7 +97,10 @@ def test_tikz_of_a_diagram_draws_every_node_and_edge():
     assert text.count(r"\node") == 5
     assert text.count(r"\draw") == 4
     assert r"$u = b \cdot c$" in text
-    assert r"{\footnotesize $33$}" in text         # the value under the node
+    assert r"{\footnotesize $33.0000$}" in text    # the value under the node, to the decimals
+    assert r"{\footnotesize $5$}" in text         # a given variable as written
+    assert "{$3$}" in text and "{$3.0000$}" not in text   # a constant local derivative exact, as written
+    assert "{$c = 2.0000$}" in text                 # a derivative that is a value: to the decimals
 
 
 @pytest.mark.latex

@@ -284,8 +284,8 @@ def test_answer_shapes_follow_y_hat_as_written():
 
 def test_markdown_shows_the_numbers_and_when_each_loss_is_used():
     md = solve(ROOT / "problems" / "losses.yaml").render("markdown")
-    assert r"\ell^{(4)} = \left(4 - 14\right)^{2} = 100" in md
-    assert r"\ell^{(1)} = \max\left(0, 1 - 1 \cdot 0.3\right) = 0.7" in md
+    assert r"\ell^{(4)} = \left(4 - 14\right)^{2} = 100.0000" in md      # given as written, computed to 4 decimals
+    assert r"\ell^{(1)} = \max\left(0, 1 - 1 \cdot 0.3\right) = 0.7000" in md
     assert r"\ell = - \log{\left(\hat{y}_{y} \right)}" in md
     assert md.count("not robust to outliers") == 1 and "so MAE is robust to outliers" in md
     assert "Convention: the hinge has no derivative at the margin" in md

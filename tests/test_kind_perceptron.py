@@ -458,7 +458,8 @@ def test_markdown_math_is_balanced_and_signs_print_cleanly():
     doc = Solution(Problem("p.yaml", None, (q,)), (QuestionSolution(q, tuple(solve_question(q)[0])),))
     text = doc.render("markdown")
     assert "- -" not in text and "+ -" not in text
-    assert r"= 0.5 + 0.5 \cdot 2 \cdot 1 = 1.5" in text      # w <- w + eta (y - y_hat) x with y - y_hat = 2
+    # w <- w + eta (y - y_hat) x with y - y_hat = 2: the weight as computed (to the decimals), eta and x as given
+    assert r"= 0.5000 + 0.5 \cdot 2 \cdot 1 = 1.5000" in text
 
 
 def test_weights_that_cancel_to_float_noise_are_zero(tmp_path):

@@ -123,9 +123,9 @@ def _md(stem_or_path, notation=None, brief=False) -> str:
 def test_seed_regression_writes_the_notes_chains():
     text = _md(SEED)
     # the forward pass as the notes write it: a linear node's sum is its output
-    assert r"O_{11} = w^{1}_{11} \cdot x_{i1} + w^{1}_{21} \cdot x_{i2} + b_{11} = 1 \cdot 80 + 1 \cdot 8 + 0 = 88" in text
+    assert r"O_{11} = w^{1}_{11} \cdot x_{i1} + w^{1}_{21} \cdot x_{i2} + b_{11} = 1 \cdot 80 + 1 \cdot 8 + 0 = 88.0000" in text
     assert r"\hat{y} = w^{2}_{11} \cdot O_{11} + w^{2}_{21} \cdot O_{12} + b_{21}" in text
-    assert r"\delta_{21} = \frac{\partial L}{\partial \hat{y}} = 2 \cdot \left(\hat{y} - y\right) = 2 \cdot \left(176 - 3\right) = 346" in text
+    assert r"\delta_{21} = \frac{\partial L}{\partial \hat{y}} = 2 \cdot \left(\hat{y} - y\right) = 2 \cdot \left(176.0000 - 3\right) = 346.0000" in text
     # the nine derivatives, each as a chain; the known factor under a brace with its step
     for param, chain, local in [
         ("w^{2}_{11}", r"\underbrace{\frac{\partial L}{\partial \hat{y}}}_{\delta_{21}\text{, step 8}}", "O_{11} = 88"),
@@ -146,8 +146,8 @@ def test_seed_regression_writes_the_notes_chains():
     # dy-hat/dO_11 is derived once, where delta_11 is found, and referred to after
     assert text.count(r"\frac{\partial \hat{y}}{\partial O_{11}} = \frac{\partial}{\partial O_{11}}") == 1
     assert r"\frac{\partial \hat{y}}{\partial O_{11}} = \frac{\partial}{\partial O_{11}}\left(w^{2}_{11} \cdot O_{11} + w^{2}_{21} \cdot O_{12} + b_{21}\right) = w^{2}_{11} = 1" in text
-    assert r"\delta_{11} = w^{2}_{11} \cdot \delta_{21} = 1 \cdot 346 = 346" in text
-    assert r"w^{1}_{11,\text{new}} = w^{1}_{11} - \eta \frac{\partial L}{\partial w^{1}_{11}} = 1 - 0.1 \cdot 27680 = -2767" in text
+    assert r"\delta_{11} = w^{2}_{11} \cdot \delta_{21} = 1 \cdot 346.0000 = 346.0000" in text
+    assert r"w^{1}_{11,\text{new}} = w^{1}_{11} - \eta \frac{\partial L}{\partial w^{1}_{11}} = 1 - 0.1 \cdot 27680.0000 = -2767.0000" in text
 
 
 def test_the_nine_derivatives_come_layer_by_layer_node_by_node():

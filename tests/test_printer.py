@@ -84,19 +84,19 @@ def test_several_outputs_are_numbered():
     (d(L, Z11), r"\frac{\partial L}{\partial z^{[1]}_{1}}"),
     # a negative number put in keeps its brackets: 1 - (-1), never 1 - -1
     (add(I(1), neg(I(-1))), r"1 - \left(-1\right)"),
-    (neg(F(-2.5)), r"- \left(-2.5\right)"),
-    (add(F(0.3), mul(-1, F(0.1), F(0.2))), r"0.3 - 0.1 \cdot 0.2"),
-    (add(F(0.3), mul(-1, F(0.1), F(-0.2))), r"0.3 - 0.1 \cdot \left(-0.2\right)"),
-    (add(F(-0.3), mul(-1, F(0.1), F(-0.2))), r"-0.3 - 0.1 \cdot \left(-0.2\right)"),
+    (neg(F(-2.5)), r"- \left(-2.5000\right)"),
+    (add(F(0.3), mul(-1, F(0.1), F(0.2))), r"0.3000 - 0.1000 \cdot 0.2000"),
+    (add(F(0.3), mul(-1, F(0.1), F(-0.2))), r"0.3000 - 0.1000 \cdot \left(-0.2000\right)"),
+    (add(F(-0.3), mul(-1, F(0.1), F(-0.2))), r"-0.3000 - 0.1000 \cdot \left(-0.2000\right)"),
     (mul(I(2), I(-3)), r"2 \cdot \left(-3\right)"),
-    (mul(F(-0.5), F(2)), r"\left(-0.5\right) \cdot 2"),
-    (mul(X1, F(-2)), r"x_{1} \cdot \left(-2\right)"),
-    (add(X1, mul(F(2), F(-0.5))), r"x_{1} + 2 \cdot \left(-0.5\right)"),
-    (mul(F(0.1), add(I(1), neg(I(-1))), F(2.0)), r"0.1 \cdot \left(1 - \left(-1\right)\right) \cdot 2"),
+    (mul(F(-0.5), F(2)), r"\left(-0.5000\right) \cdot 2.0000"),
+    (mul(X1, F(-2)), r"x_{1} \cdot \left(-2.0000\right)"),
+    (add(X1, mul(F(2), F(-0.5))), r"x_{1} + 2.0000 \cdot \left(-0.5000\right)"),
+    (mul(F(0.1), add(I(1), neg(I(-1))), F(2.0)), r"0.1000 \cdot \left(1 - \left(-1\right)\right) \cdot 2.0000"),
     # a term that starts with a negative number gives its sign to the sum (as the goldens write z)
-    (add(mul(F(0.5), F(0.5)), mul(F(-0.2), F(0.3)), F(0.05)), r"0.5 \cdot 0.5 - 0.2 \cdot 0.3 + 0.05"),
-    (add(X1, F(-2.5)), r"x_{1} - 2.5"),
-    (add(F(-0.5), F(0.2)), r"-0.5 + 0.2"),
+    (add(mul(F(0.5), F(0.5)), mul(F(-0.2), F(0.3)), F(0.05)), r"0.5000 \cdot 0.5000 - 0.2000 \cdot 0.3000 + 0.0500"),
+    (add(X1, F(-2.5)), r"x_{1} - 2.5000"),
+    (add(F(-0.5), F(0.2)), r"-0.5000 + 0.2000"),
     # minus signs
     (neg(X1), r"- x_{1}"),
     (add(X1, neg(Y)), r"x_{1} - y"),
@@ -115,36 +115,36 @@ def test_several_outputs_are_numbered():
     (I(5), "5"),
     (mul(sp.Rational(1, 2), add(sym("ell", None, None, None, 1), sym("ell", None, None, None, 2))),
      r"\frac{\ell^{(1)} + \ell^{(2)}}{2}"),
-    (mul(sp.Rational(1, 3), add(F(0.5), F(0.25))), r"\frac{0.5 + 0.25}{3}"),
-    (mul(sp.Rational(-1, 3), add(F(0.5), F(0.25))), r"- \frac{0.5 + 0.25}{3}"),
+    (mul(sp.Rational(1, 3), add(F(0.5), F(0.25))), r"\frac{0.5000 + 0.2500}{3}"),
+    (mul(sp.Rational(-1, 3), add(F(0.5), F(0.25))), r"- \frac{0.5000 + 0.2500}{3}"),
     (mul(sp.Rational(1, 2), sp.Pow(add(Y, neg(YHAT)), 2, **UE)), r"\frac{\left(y - \hat{y}\right)^{2}}{2}"),
     (mul(X1, sp.Pow(Y, -1, **UE)), r"\frac{x_{1}}{y}"),
     (1 / (1 + sp.exp(-Z)), r"\frac{1}{1 + e^{- z}}"),
-    (sp.Pow(add(I(1), sp.exp(neg(F(-0.5)), **UE)), -1, **UE), r"\frac{1}{1 + e^{- \left(-0.5\right)}}"),
+    (sp.Pow(add(I(1), sp.exp(neg(F(-0.5)), **UE)), -1, **UE), r"\frac{1}{1 + e^{- \left(-0.5000\right)}}"),
     # powers and roots
     (A * (1 - A), r"a \cdot \left(1 - a\right)"),
     (1 - A**2, r"1 - a^{2}"),
     (sp.Pow(X1, sp.Rational(1, 2), **UE), r"\sqrt{x_{1}}"),
-    (sp.Pow(F(0.3), 2, **UE), r"{0.3}^{2}"),
-    (sp.Pow(F(-0.3), 2, **UE), r"{\left(-0.3\right)}^{2}"),
+    (sp.Pow(F(0.3), 2, **UE), r"{0.3000}^{2}"),
+    (sp.Pow(F(-0.3), 2, **UE), r"{\left(-0.3000\right)}^{2}"),
     # functions
     (SIGMA(Z11), r"\sigma{\left(z^{[1]}_{1} \right)}"),
-    (SIGMA(F(-0.5)), r"\sigma{\left(-0.5 \right)}"),
+    (SIGMA(F(-0.5)), r"\sigma{\left(-0.5000 \right)}"),
     (RELU(Z11), r"\operatorname{ReLU}{\left(z^{[1]}_{1} \right)}"),
     (MAX(0, Z11), r"\max\left(0, z^{[1]}_{1}\right)"),
-    (MAX(0, F(-0.5)), r"\max\left(0, -0.5\right)"),
+    (MAX(0, F(-0.5)), r"\max\left(0, -0.5000\right)"),
     (sp.exp(Z11, **UE), r"e^{z^{[1]}_{1}}"),
     (sp.exp(neg(Z11), **UE), r"e^{- z^{[1]}_{1}}"),
-    (sp.exp(F(0.5), **UE), r"e^{0.5}"),
+    (sp.exp(F(0.5), **UE), r"e^{0.5000}"),
     (sp.E, "e"),
     (sp.log(YHAT, **UE), r"\log{\left(\hat{y} \right)}"),
-    (sp.log(F(0.8), **UE), r"\log{\left(0.8 \right)}"),
+    (sp.log(F(0.8), **UE), r"\log{\left(0.8000 \right)}"),
     (neg(mul(Y, sp.log(YHAT, **UE))), r"- y \cdot \log{\left(\hat{y} \right)}"),
     (sp.tanh(Z11, **UE), r"\tanh{\left(z^{[1]}_{1} \right)}"),
     (sp.Abs(add(Y, neg(YHAT)), **UE), r"\left|{y - \hat{y}}\right|"),
     (sp.Piecewise((1, Z > 0), (0, True)), r"\begin{cases} 1 & \text{for}\: z > 0 \\0 & \text{otherwise} \end{cases}"),
     # matrices
-    (sp.Matrix([[F(1.5), F(-2)], [F(0.33333), I(0)]]), r"\left[\begin{matrix}1.5 & -2\\0.3333 & 0\end{matrix}\right]"),
+    (sp.Matrix([[F(1.5), F(-2)], [F(0.33333), I(0)]]), r"\left[\begin{matrix}1.5000 & -2.0000\\0.3333 & 0\end{matrix}\right]"),
     (sp.Matrix([[W12], [B]]), r"\left[\begin{matrix}W^{[1]}_{12}\\b^{[1]}_{1}\end{matrix}\right]"),
 ])
 def test_expressions(expr, tex):
@@ -156,12 +156,12 @@ def test_expressions(expr, tex):
 @pytest.mark.parametrize("decimals, value, tex", [
     (4, 0.123456, "0.1235"),
     (4, 2 / 3, "0.6667"),
-    (4, 1.5, "1.5"),                    # no trailing zeros
-    (4, 3.0, "3"),
+    (4, 1.5, "1.5000"),                 # computed: trailing zeros to the decimals (issue 11)
+    (4, 3.0, "3.0000"),
     (4, -1.23456, "-1.2346"),
-    (4, -0.00001, "0"),                 # never -0
+    (4, -0.00001, "0.0000"),                 # never -0
     (4, 0.00005, "0.0001"),             # half up, as by hand
-    (4, 1234567.891, "1234567.891"),
+    (4, 1234567.891, "1234567.8910"),
     (2, 2.675, "2.68"),                 # the decimal as written, not the binary float below it
     (2, 1.005, "1.01"),
     (0, 2.5, "3"),
@@ -175,26 +175,26 @@ def test_printer_floats(decimals, value, tex):
 @pytest.mark.parametrize("value, given, tex", [
     (0.12345, False, "0.1235"),
     (123.45678, False, "123.4568"),
-    (2.675, False, "2.675"),
-    (-2.5, False, "-2.5"),
-    (3.0, False, "3"),
-    (-0.0, False, "0"),
-    (-0.00004, False, "0"),
+    (2.675, False, "2.6750"),
+    (-2.5, False, "-2.5000"),
+    (3.0, False, "3.0000"),
+    (-0.0, False, "0.0000"),
+    (-0.00004, False, "0.0000"),
     (1 / 3, True, "0.3333333333333333"),     # a given number is shown as given, every digit
     (0.1 + 0.2, True, "0.30000000000000004"),
     (1e-7, True, "0.0000001"),               # never in e-notation
     (1e20, True, "100000000000000000000"),
-    (np.float64(0.25), False, "0.25"),
+    (np.float64(0.25), False, "0.2500"),
 ])
 def test_formatter_numbers(value, given, tex):
     assert Formatter(NOTATION, 4).num(value, given) == tex
 
 
 @pytest.mark.parametrize("arr, given, tex", [
-    ([[1, -0.5], [0.333333, 2.0]], False, r"\begin{bmatrix} 1 & -0.5 \\ 0.3333 & 2 \end{bmatrix}"),
-    ([0.1, 0.2], False, r"\begin{bmatrix} 0.1 & 0.2 \end{bmatrix}"),         # a vector is one row
+    ([[1, -0.5], [0.333333, 2.0]], False, r"\begin{bmatrix} 1.0000 & -0.5000 \\ 0.3333 & 2.0000 \end{bmatrix}"),
+    ([0.1, 0.2], False, r"\begin{bmatrix} 0.1000 & 0.2000 \end{bmatrix}"),         # a vector is one row
     ([[0.123456]], True, r"\begin{bmatrix} 0.123456 \end{bmatrix}"),
-    ([[-0.00001], [2.5]], False, r"\begin{bmatrix} 0 \\ 2.5 \end{bmatrix}"),
+    ([[-0.00001], [2.5]], False, r"\begin{bmatrix} 0.0000 \\ 2.5000 \end{bmatrix}"),
 ])
 def test_formatter_matrices(arr, given, tex):
     assert Formatter(NOTATION, 4).matrix(np.asarray(arr), given) == tex

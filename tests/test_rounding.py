@@ -46,8 +46,22 @@ def test_round_as_shown_keeps_whole_numbers_whole():
     assert round_as_shown(np.array([2.4, 2.6]), 3, whole=True).tolist() == [2.0, 3.0]
 
 
-def test_format_number():
-    assert format_number(0.5, 3) == "0.5" and format_number(-0.00001, 2) == "0" and format_number(2.0) == "2"
+def test_format_number_keeps_trailing_zeros_to_decimals():
+    # a computed value to `decimals: 4` is written 0.5100 as by hand; a given one as written
+    assert format_number(0.51, 4) == "0.5100" and format_number(0.525, 4) == "0.5250"
+    assert format_number(1.72, 4) == "1.7200" and format_number(0.5, 3) == "0.500"
+    assert format_number(-0.00001, 2) == "0.00" and format_number(2.0) == "2" and format_number(0.2) == "0.2"
+    assert format_number(2.0, 0) == "2"
+
+
+def test_printer_pads_computed_and_keeps_given_as_written():
+    import sympy as sp
+    from solver.render.notation import LayerNotation
+    from solver.render.printer import ExamPrinter
+    from solver.symbols import given as given_number
+    p = ExamPrinter(LayerNotation(2, 1), 4)
+    expr = sp.Mul(given_number(0.2), sp.Float(0.51), evaluate=False)
+    assert p.doprint(expr) == r"0.2 \cdot 0.5100"
 
 
 @settings(max_examples=300, deadline=None)
@@ -71,3 +85,13 @@ def test_round_fraction_is_half_away_from_zero():
     assert round_fraction(F("-0.125"), 2) == F("-0.13")
     assert round_fraction(F("0.00005"), 4) == F("0.0001")
     assert round_fraction(F(1, 3), 3) == F("0.333")
+
+
+def test_a_given_number_keeps_its_written_form_when_its_sign_is_taken_out():
+    import sympy as sp
+    from solver.render.notation import LayerNotation
+    from solver.render.printer import ExamPrinter
+    from solver.symbols import given as g
+    expr = sp.Add(sp.Mul(g(0.5), g(0.3), evaluate=False), sp.Mul(g(-0.2), g(0.3), evaluate=False), g(-0.1),
+                  evaluate=False)
+    assert ExamPrinter(LayerNotation(2, 1), 4).doprint(expr) == r"0.5 \cdot 0.3 - 0.2 \cdot 0.3 - 0.1"

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..answersheet import answer_steps, json_value, output_key, shape_words
 from ..errors import ProblemError
-from ..rounding import format_number, round_as_shown
+from ..rounding import round_as_shown, round_half_up
 from ..solution import QuestionSolution
 from ..steps import Step
 from .values import environment
@@ -229,7 +229,9 @@ def _fewer_decimals(mine: np.ndarray, key, ok: np.ndarray, decimals: int) -> str
     wrong = np.asarray(mine, dtype=float)[~ok]
     target = np.asarray(key, dtype=float)[~ok]
     for k in range(decimals - 1, -1, -1):
-        short = all(format_number(v, k) == format_number(v) for v in wrong)
+        # every wrong entry has at most k decimals (0.5 counts as 0.50: a sheet's number has no
+        # trailing zeros to tell)
+        short = all(round_half_up(float(v), k) == float(v) for v in wrong)
         if short and _close(wrong, target, 0.5 * 10.0 ** -k).all():
             return f"right to {k} decimal{'s' if k != 1 else ''}, {decimals} asked"
     return None

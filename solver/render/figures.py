@@ -354,13 +354,15 @@ def _node_text(n, f, write) -> str:
     if n.operation is not None:
         text += " = " + write(n.operation)
     if n.value is not None:
-        text += " = " + f.num(n.value)
+        text += " = " + f.num(n.value, given=n.role == "input")
     return text
 
 
 def _edge_text(e, f, write) -> str:
     parts = []
-    if e.label is not None and not (e.value is not None and e.label.is_Number):
+    if e.label is not None and e.label.is_Number:
+        return write(e.label)          # a constant derivative is exact as written: 1, 3, not 1.0000
+    if e.label is not None:
         parts.append(write(e.label))
     if e.value is not None:
         parts.append(f.num(e.value))
@@ -424,7 +426,7 @@ def _tikz_diagram(d: Diagram, f) -> str:
     ids = {n.name: f"n{i}" for i, n in enumerate(d.nodes)}
     # a node's value stands on a second line
     plain = {n.name: _node_text(dataclasses.replace(n, value=None), f, lambda e: _plain(e, f))
-             + ("\n" + f.num(n.value) if n.value is not None else "") for n in d.nodes}
+             + ("\n" + f.num(n.value, given=n.role == "input") if n.value is not None else "") for n in d.nodes}
     plain.update({k: _edge_text(e, f, lambda x: _plain(x, f)) for k, e in enumerate(d.edges) if _has_label(e)})
     spots = label_spots(d, plain, TIKZ_SIZES)
     # labels in the middle ride on their edge; labels moved apart are set after every edge,
@@ -443,7 +445,7 @@ def _tikz_diagram(d: Diagram, f) -> str:
             continue
         fill = {"input": "blue!6", "output": "red!6"}.get(n.role, "white")
         if n.value is not None:
-            body += rf"\\ {{\footnotesize ${f.num(n.value)}$}}"
+            body += rf"\\ {{\footnotesize ${f.num(n.value, given=n.role == 'input')}$}}"
         lines.append(rf"\node[box, fill={fill}] {at} {{{body}}};")
     for k, e in enumerate(d.edges):
         label = ""

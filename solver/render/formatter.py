@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..rounding import format_number
+from ..rounding import format_count, format_number
 from ..steps import Line, Part
+from ..symbols import Given
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from .printer import ExamPrinter
@@ -39,6 +40,12 @@ class Formatter:
         return self.printer.doprint(expr)
 
     def num(self, value, given: bool = False) -> str:
+        """A computed value to the exam's decimals (0.5100), a given one as written (0.2), a
+        count (an int: parameters, epochs, updates) as a whole number."""
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            return format_count(value)
+        if isinstance(value, Given):
+            given = True
         return format_number(float(value), None if given else self.decimals)
 
     def matrix(self, arr, given: bool = False) -> str:
@@ -81,8 +88,8 @@ class Formatter:
             return self.num(part.array, given=True)
         if part.func == "sum" and part.kind != "name":   # the sum over the examples: one column each, added
             columns = np.asarray(part.array).T
-            return r"\left(" + " + ".join(self.matrix(c[:, None], given=False) for c in columns) + r"\right)"
-        body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=False)
+            return r"\left(" + " + ".join(self.matrix(c[:, None], given=part.given) for c in columns) + r"\right)"
+        body = self.name(part) if part.kind == "name" else self.matrix(part.array, given=part.given)
         if part.func == "sum":
             return rf"\sum_{{e}} {body}"
         if part.func:

@@ -9,7 +9,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from ..rounding import format_number
-from ..symbols import meaning
+from ..symbols import Given, meaning
 
 
 class ExamPrinter(LatexPrinter):
@@ -29,6 +29,9 @@ class ExamPrinter(LatexPrinter):
 
     def _print_Float(self, expr):
         return format_number(float(expr), self.decimals)
+
+    def _print_Given(self, expr):
+        return format_number(float(expr))
 
     def _print_Rational(self, expr):
         if expr.q == 1:
@@ -71,7 +74,10 @@ class ExamPrinter(LatexPrinter):
         if isinstance(term, sp.Mul) and len(term.args) >= 2 and term.args[0] == -1:
             return sp.Mul(*term.args[1:], evaluate=False) if len(term.args) > 2 else term.args[1]
         if term.is_Number and term < 0:
-            return -term
+            # a given number stays given once its sign is taken out (0.1, not 0.1000)
+            return Given(-float(term)) if isinstance(term, Given) else -term
+        if isinstance(term, sp.Mul) and isinstance(term.args[0], Given) and term.args[0] < 0:
+            return sp.Mul(Given(-float(term.args[0])), *term.args[1:], evaluate=False)
         if term.could_extract_minus_sign():
             return -term
         return None

@@ -31,6 +31,7 @@ from ...figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
 from ...model import Question
 from ...rounding import round_half_up
 from ...steps import Line, Step, StepKind
+from ...symbols import given as given_number
 from ...tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
 
 MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation, not listed one by one
@@ -469,8 +470,10 @@ def _bracket(expr: sp.Expr) -> sp.Expr:
     return Paren(expr) if expr.is_number and expr < 0 else expr
 
 
-def _put(value: float) -> sp.Expr:
-    return sp.Float(value) if value >= 0 else Paren(sp.Float(value))
+def _put(value: float, given: bool = False) -> sp.Expr:
+    """A number put in: a variable's as given (0.2), a computed one to the decimals (0.5100)."""
+    number = given_number(value) if given else sp.Float(value)
+    return number if value >= 0 else Paren(number)
 
 
 def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
@@ -495,7 +498,7 @@ def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
         if s.kind is not StepKind.NODE_VALUE:
             continue
         node = next(n for n in graph.nodes if n.key == s.key)
-        numbers = _display(node, {i: _put(v) for i, v in hand_values.items()})
+        numbers = _display(node, {i: _put(v, graph.nodes[i].role == "input") for i, v in hand_values.items()})
         line = Line(node.symbol, _display(node, name_of), (numbers,), (float(shown[s.key]),))
         steps.append(replace(s, value=shown[s.key], exact=exact[s.key], lines=(line,),
                              info=NodeInfo(node.symbol)))
@@ -527,7 +530,8 @@ def _edge_row(graph, p, c, nums, work_values, hand_values) -> EdgeRow:
     value = nums.local(work_values, p, c)
     numbers = None
     if formula.free_symbols and not formula.is_Symbol and not formula.has(sp.Piecewise):
-        mapping = {graph.nodes[i].symbol: _put(hand_values[i]) for i in (p,) + node.children}
+        mapping = {graph.nodes[i].symbol: _put(hand_values[i], graph.nodes[i].role == "input")
+                   for i in (p,) + node.children}
         numbers = _numbers_in(formula, mapping)
     convention = None
     kink = OPERATIONS[node.op].kink
@@ -632,7 +636,10 @@ def _diagram(graph: Graph, values: dict[int, float], local_of: dict) -> Diagram:
     edges = []
     for p, c in graph.edges:
         e = local_of.get((p, c))          # None on an edge no partial asked for passes along
-        label = None if e is None or not e.formula.free_symbols or e.formula.has(sp.Piecewise) else e.formula
+        label = None if e is None or e.formula.has(sp.Piecewise) else e.formula
+        if label is not None and not label.free_symbols and not label.is_Number:
+            label = None                  # a constant worked out (e^0): its value only
+
         edges.append(DiagramEdge(graph.nodes[c].name, graph.nodes[p].name, label, e.value if e else None))
     return Diagram("graph", "The computation graph: values in the nodes, local derivatives on the edges",
                    tuple(nodes), tuple(edges))

@@ -27,7 +27,7 @@ from ...losses import LOSSES, REDUCTIONS, example_loss_expr
 from ...model import Question
 from ...rounding import round_half_up
 from ...steps import Line, Step, StepKind
-from ...symbols import DELTA, Y, YHAT, sym
+from ...symbols import DELTA, Y, YHAT, given as given_number, sym
 from ...tolerances import ATOL, RTOL
 from ..network.steps import combined, replace_unevaluated
 
@@ -134,7 +134,8 @@ def _with_numbers(expr: sp.Expr, spec: LossSpec, e: int, j: int) -> sp.Expr:
     """One element's loss (or derivative) with the numbers put in, left unevaluated."""
     y, yh = spec.y[e, j], spec.y_hat[e, j]
     chosen = _branches(expr, {Y: exact(y), YHAT: exact(yh), DELTA: exact(spec.huber_delta)})
-    return replace_unevaluated(chosen, {Y: sp.Float(y), YHAT: sp.Float(yh), DELTA: sp.Float(spec.huber_delta)})
+    # the targets, predictions and delta are the question's: shown as written
+    return replace_unevaluated(chosen, {Y: given_number(y), YHAT: given_number(yh), DELTA: given_number(spec.huber_delta)})
 
 
 def _evaluate(expr: sp.Expr) -> float:
@@ -203,7 +204,7 @@ def _example_formula(spec: LossSpec, name: str, hand: sp.Expr) -> tuple[sp.Expr,
     if name == "sparse_cce":
         true_class = sp.Symbol("yhat_y", positive=True)
         formula = hand.xreplace({Y: sp.Integer(1), YHAT: true_class})
-        numbers = [replace_unevaluated(formula, {true_class: sp.Float(spec.y_hat[e, c])})
+        numbers = [replace_unevaluated(formula, {true_class: given_number(spec.y_hat[e, c])})
                    for e, c in enumerate(spec.labels)]
         return formula, numbers
     per_output = [replace_unevaluated(hand, dict(zip((Y, YHAT), _output_symbols(spec, j)))) for j in range(spec.k)]

@@ -161,8 +161,11 @@ class ChainBuilder:
         total = self.weighted_sum(layer, unit)
         value = sp.diff(total, wrt)
         number = None
-        if n == 1:
-            number = float(put_numbers(value, env, 0)) if value.free_symbols else float(value)
+        if n == 1 and value.free_symbols:
+            # a given input or weight stays as written (a Given number), a computed one to the decimals;
+            # a constant derivative (1) is its own number, not written twice
+            put = put_numbers(value, env, 0)
+            number = put if put.is_Number else float(put)
         return Derived(Link(sym("z", layer, unit), wrt), total, value, None, number)
 
     def _slope(self, layer: int, unit: int, env: dict, n: int, decimals: int) -> Derived:

@@ -22,9 +22,9 @@ from ...crosscheck import cross_check
 from ...losses import LOSSES, REDUCTIONS, example_loss_expr
 from ...model import Question
 from ...network_diagram import diagram_step
-from ...rounding import round_half_up
+from ...rounding import round_half_up, round_written
 from ...steps import Line, MatrixForm, Part, Step, StepKind
-from ...symbols import meaning, sym
+from ...symbols import given as given_number, meaning, sym
 from ...tolerances import snap
 
 
@@ -165,6 +165,9 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
     return specs
 
 
+CALCULATOR_STEPS = (StepKind.ACTIVATION, StepKind.LOSS)
+
+
 def _run(specs: list[Step], given: dict, decimals: int, carry: str) -> tuple[dict, dict]:
     exact, shown = dict(given), dict(given)
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
@@ -174,7 +177,12 @@ def _run(specs: list[Step], given: dict, decimals: int, carry: str) -> tuple[dic
                 hand = s.recompute(shown) if carry == "rounded" else exact[s.key]
             except FloatingPointError as exc:
                 raise ArithmeticError(f"{s.key}: the numbers overflow ({exc}); use smaller values") from None
-            shown[s.key] = round_half_up(np.asarray(hand, dtype=float), decimals)
+            hand = np.asarray(hand, dtype=float)
+            # Under carry: rounded, sums and products of the written decimals are exact decimal
+            # arithmetic as on paper (a tie rounds away from zero); the calculator's steps
+            # (an activation, a loss) are rounded as the float they are.
+            on_paper = carry == "rounded" and s.kind not in CALCULATOR_STEPS
+            shown[s.key] = round_written(hand, decimals) if on_paper else round_half_up(hand, decimals)
     return exact, shown
 
 
@@ -216,13 +224,17 @@ def replace_unevaluated(expr: sp.Expr, mapping: dict) -> sp.Expr:
         return expr.func(*args)
 
 
+GIVEN_KINDS = ("x", "y", "W", "b")
+
+
 def put_numbers(expr: sp.Expr, env, example: int) -> sp.Expr:
     """The expression with every known symbol replaced by its number, left unevaluated."""
     mapping = {}
     for s in expr.free_symbols:
         v = _lookup(env, s, example)
         if v is not None:
-            mapping[s] = sp.Float(float(v))
+            # x, y, W, b are the question's givens in a network's steps: shown as written
+            mapping[s] = given_number(v) if meaning(s).kind in GIVEN_KINDS else sp.Float(float(v))
     return replace_unevaluated(expr, mapping)
 
 
@@ -265,9 +277,10 @@ def _linear(q, d, s, exact, shown):
                                value[:, j])
              for j in range(net.layers[l - 1].units)]
     bias_name = (Part("op", "+"), Part("name", "b", l)) if net.bias else ()
-    bias_numbers = (Part("op", "+"), Part("numbers", array=shown[f"b{l}"][:, None])) if net.bias else ()
+    bias_numbers = (Part("op", "+"), Part("numbers", array=shown[f"b{l}"][:, None], given=True)) if net.bias else ()
     matrix = MatrixForm((Part("name", "W", l), Part("name", "a", l - 1), *bias_name),
-                        (Part("numbers", array=shown[f"W{l}"]), Part("numbers", array=shown[_prev(l)].T),
+                        (Part("numbers", array=shown[f"W{l}"], given=True),
+                         Part("numbers", array=shown[_prev(l)].T, given=l == 1),
                          *bias_numbers))
     return lines, matrix, None
 
@@ -321,7 +334,7 @@ def _output_delta(q, d, s, exact, shown):
     if d.output.simplified == derive.YHAT - derive.Y:
         matrix = MatrixForm((Part("name", "a", L), Part("op", "-"), Part("name", "y")),
                             (Part("numbers", array=shown[f"a{L}"].T), Part("op", "-"),
-                             Part("numbers", array=shown["y"].T)))
+                             Part("numbers", array=shown["y"].T, given=True)))
     return lines, matrix, OutputDeltaInfo(d.output, q.network.layers[-1].activation)
 
 
@@ -338,7 +351,7 @@ def _hidden_delta(q, d, s, exact, shown):
         matrix = MatrixForm(
             (Part("name", "W", l + 1, transpose=True), Part("name", "delta", l + 1), Part("op", "hadamard"),
              Part("name", "z", l, func="prime:" + layer.activation)),
-            (Part("numbers", array=shown[f"W{l + 1}"].T), Part("numbers", array=shown[f"delta{l + 1}"].T),
+            (Part("numbers", array=shown[f"W{l + 1}"].T, given=True), Part("numbers", array=shown[f"delta{l + 1}"].T),
              Part("op", "hadamard"), Part("numbers", array=gprime.T)))
     return lines, matrix, HiddenDeltaInfo(layer.activation)
 
@@ -362,7 +375,7 @@ def _gradient(q, d, s, exact, shown):
     if weights:
         matrix = MatrixForm((*scale, Part("name", "delta", l), Part("name", "a", l - 1, transpose=True)),
                             (*scale, Part("numbers", array=shown[f"delta{l}"].T),
-                             Part("numbers", array=shown[_prev(l)])))
+                             Part("numbers", array=shown[_prev(l)], given=l == 1)))
     else:
         total = "sum" if n > 1 else None
         matrix = MatrixForm((*scale, Part("name", "delta", l, func=total)),
@@ -376,14 +389,14 @@ def _update(q, d, s, exact, shown):
     lines = []
     for idx in np.ndindex(new.shape):
         target = sym(param, l, *(i + 1 for i in idx))
-        numbers = sp.Add(sp.Float(float(old[idx])),
-                         sp.Mul(-1, sp.Float(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
+        numbers = sp.Add(given_number(old[idx]),
+                         sp.Mul(-1, given_number(q.learning_rate), sp.Float(float(grad[idx])), evaluate=False),
                          evaluate=False)
         lines.append(Line(target, None, (numbers,), (float(new[idx]),), (), (target,)))
     col = (lambda a: a[:, None]) if param == "b" else (lambda a: a)
     matrix = MatrixForm((Part("name", param, l), Part("op", "-"), Part("scalar", name="eta"),
                          Part("name", "d" + param, l)),
-                        (Part("numbers", array=col(old)), Part("op", "-"),
+                        (Part("numbers", array=col(old), given=True), Part("op", "-"),
                          Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
     return lines, matrix, None
 

@@ -68,16 +68,16 @@ def solve(q: Question) -> list[Step]:
         weights, biases = n_in * n_out, n_out if spec.bias else 0
         info = LayerCountInfo(n_in, n_out, spec.bias, spec.input_names if l == 1 else ())
         weights_line = Line(sp.Symbol(f"W_{l}"), _times(n(l - 1), n(l)),
-                            (_times(sp.Integer(n_in), sp.Integer(n_out)),), (float(weights),))
+                            (_times(sp.Integer(n_in), sp.Integer(n_out)),), (weights,))
         if spec.bias:
-            biases_line = Line(sp.Symbol(f"b_{l}"), n(l), (sp.Integer(n_out),), (float(biases),))
+            biases_line = Line(sp.Symbol(f"b_{l}"), n(l), (sp.Integer(n_out),), (biases,))
             layer_line = Line(p(l), _plus(_times(n(l - 1), n(l)), n(l)),
                               (_plus(_times(sp.Integer(n_in), sp.Integer(n_out)), sp.Integer(n_out)),),
-                              (float(weights + biases),))
+                              (weights + biases,))
         else:
-            biases_line = Line(sp.Symbol(f"b_{l}"), None, (sp.Integer(0),), (0.0,))
+            biases_line = Line(sp.Symbol(f"b_{l}"), None, (sp.Integer(0),), (0,))
             layer_line = Line(p(l), _times(n(l - 1), n(l)), (_times(sp.Integer(n_in), sp.Integer(n_out)),),
-                              (float(weights),))
+                              (weights,))
         steps.append(Step(f"weights{l}", StepKind.PARAM_COUNT, l, (), lambda v, c=weights: c,
                           value=weights, exact=weights, lines=(weights_line,),
                           info=info))
@@ -92,7 +92,7 @@ def solve(q: Question) -> list[Step]:
     total = int(total_of({s.key: s.value for s in steps}))
     per_layer = [steps[2 * i].value + steps[2 * i + 1].value for i in range(spec.layers)]
     total_line = Line(sp.Symbol("P"), _plus(*(p(l) for l in range(1, spec.layers + 1))),
-                      (_plus(*(sp.Integer(c) for c in per_layer)),), (float(total),))
+                      (_plus(*(sp.Integer(c) for c in per_layer)),), (total,))
     steps.append(Step("total", StepKind.PARAM_TOTAL, None, inputs, total_of, value=total, exact=total,
                       lines=(total_line,), info=TotalInfo(tuple(per_layer), spec.sizes, spec.bias)))
     cross_check(spec, steps)

@@ -23,6 +23,7 @@ from ...model import Question
 from .run import Run, count_errors, exact, orders, run_exact, run_float
 from ...rounding import round_fraction, round_half_up
 from ...steps import FigureInfo, Step, StepKind
+from ...symbols import given as given_number
 from ...tolerances import RTOL
 
 FULL_VISIT_ROWS = 60     # epochs shown visit by visit while the rows stay within this (epoch 1 always)
@@ -292,6 +293,11 @@ def _num(value) -> sp.Float:
     return sp.Float(float(value))
 
 
+def _given(value) -> sp.Float:
+    """A coordinate or rate the question states: shown as written (2, 0.1), not to the decimals."""
+    return given_number(float(value))
+
+
 def _int(value) -> sp.Integer:
     return sp.Integer(int(value))
 
@@ -302,7 +308,7 @@ def _score_formula(i: int | str, d: int) -> sp.Expr:
 
 
 def _score_numbers(w, b, x) -> sp.Expr:
-    terms = [sp.Mul(_num(wj), _num(xj), evaluate=False) for wj, xj in zip(w, x)]
+    terms = [sp.Mul(_num(wj), _given(xj), evaluate=False) for wj, xj in zip(w, x)]
     return sp.Add(*terms, _num(b), evaluate=False)
 
 
@@ -361,12 +367,12 @@ def _worked(p: Perceptron, v, before_w, before_b) -> WorkedVisit:
             sp.Add(_int(y), sp.Mul(-1, _int(v.prediction), evaluate=False), evaluate=False)
     else:
         factor, factor_numbers = _s(f"y_{i}"), _int(y)
-    lr = _num(p.learning_rate)
+    lr = _given(p.learning_rate)
     targets = [(_w(j, d), before_w[j - 1], _x(i, j, d), x[j - 1], v.w[j - 1]) for j in range(1, d + 1)]
     for lhs, old, xs, xv, new in targets:
         out.updates.append(Update(
             lhs=lhs, formula=sp.Add(lhs, sp.Mul(eta, factor, xs, evaluate=False), evaluate=False),
-            numbers=sp.Add(_num(old), sp.Mul(lr, factor_numbers, _num(xv), evaluate=False), evaluate=False),
+            numbers=sp.Add(_num(old), sp.Mul(lr, factor_numbers, _given(xv), evaluate=False), evaluate=False),
             value=float(new)))
     b = _s("b")
     out.updates.append(Update(
