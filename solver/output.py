@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
@@ -75,6 +74,7 @@ def ensure_folder(folder: str | Path, option: str = "-o") -> None:
         where = "" if existing == folder else f" ({existing} is a file)"
         raise UsageError(f"{option} {folder}: names a folder, and this is a file{where}")
     try:
+        import tempfile      # here: importing it costs more than checking a bad file
         fd, probe = tempfile.mkstemp(prefix=".solve-", suffix=".probe", dir=existing)
     except OSError as exc:
         what = "this folder" if existing == folder else f"{existing}, where it would be created"
@@ -114,6 +114,7 @@ def _write_through(path: Path, data: bytes) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".part", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())     # as open() would create it, not mkstemp's private 0600
