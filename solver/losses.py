@@ -151,9 +151,7 @@ def _cce() -> Maths:
               r"indices (integer encoding) instead of one-hot rows; it equals categorical cross-entropy on "
               r"the one-hot rows, of which only the true class's term remains."))
 def _sparse_cce() -> Maths:
-    np, sp, s = _libraries()
-    Y, YHAT = s.Y, s.YHAT
-    return Maths(-Y * sp.log(YHAT), lambda y, yh, d: -y * np.log(yh), lambda y, yh, d: -y / yh)
+    return _cce()        # on the one-hot rows the class indices stand for
 
 
 @_loss("hinge", "pm1", kink="hinge", kink_gap=lambda y, yh: 1 - y * yh, kink_where="y * y_hat = 1",
