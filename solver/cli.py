@@ -51,9 +51,10 @@ class _Command(click.Command):
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
                    "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys; "
                    "answers: a blank answer sheet (YAML) for students. With --check: the report's format "
-                   "(default: text for the terminal).")
+                   "(default: text for the terminal); csv: the gradebook of several sheets.")
 @click.option("-o", "--output", help="Where to write; '-' for stdout. Default: output/<problem stem>.<ext> "
-                                     "(with --check: stdout; with --variants: a directory, output/<stem>-variants).")
+                                     "(with --check: stdout, or for several sheets a directory, output/<stem>-marks; "
+                                     "with --variants: a directory, output/<stem>-variants).")
 @click.option("--decimals", type=click.IntRange(0, 10), help="Digits shown after the point (file default 4).")
 @click.option("--carry", type=click.Choice(["rounded", "exact"]),
               help="rounded: later steps use the rounded values shown, as by hand; exact: full precision.")
@@ -92,6 +93,7 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
       solve problems/exam1.yaml --format json -o -  # answer keys on stdout
       solve problems/exam1.yaml --format answers    # output/exam1.answers.yaml, to fill in
       solve problems/exam1.yaml --check mine.yaml   # mark the filled-in sheet
+      solve problems/exam1.yaml --check sheets/ -o marks/   # a class: reports, gradebook, summary
       solve problems/exam1.yaml --variants 30 --seed 7 -o exam-variants/
 
     Exit status: 0 on success (--check: whatever the score), 1 when --check's score is below
@@ -197,7 +199,7 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
 def _check_class(problem: Path, items, fmt: str | None, output: str | None, settings) -> None:
     """Mark several sheets: a report each, the gradebook and the class summary under -o DIR
     (default output/<stem>-marks); with --format csv, only the gradebook, into -o FILE."""
-    from .checking.classbook import gradebook, histogram_png, mark_class, summarize, summary_markdown
+    from .checking.classbook import class_files, gradebook, mark_class
     from .sheetfiles import sheet_paths
     from .output import inputs_of, refuse_inputs, write_atomic
 
@@ -210,30 +212,19 @@ def _check_class(problem: Path, items, fmt: str | None, output: str | None, sett
     for m in marked:
         if m.report is None:
             click.echo(f"solve: not marked: {m.error}", err=True)
-    book = gradebook(marked).encode()
     if fmt == "csv":
-        _write(book, {}, None if output == "-" else Path(output or Path("output") / f"{problem.stem}-gradebook.csv"),
-               inputs)
+        target = None if output == "-" else Path(output or Path("output") / f"{problem.stem}-gradebook.csv")
+        _write(gradebook(marked).encode(), {}, target, inputs)
         return
     folder = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-marks"
-    fmt = fmt or REPORT_DEFAULT
-    files: dict[str, bytes] = {}
-    for m in marked:
-        if m.report is not None:
-            data = m.report.render(fmt, color=False)
-            files[f"{m.path.stem}.report.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
-    summary = summarize(marked)
-    files["gradebook.csv"] = book
-    picture = "summary-scores.png" if summary.scores else None
-    if picture:
-        files[picture] = histogram_png(summary.scores)
-    files["summary.md"] = summary_markdown(summary, str(problem), picture).encode()
+    files = class_files(marked, str(problem), fmt or REPORT_DEFAULT)
     for name in files:
         refuse_inputs(folder / name, inputs)       # all of them before any is written
     for name, data in files.items():
         write_atomic(folder / name, data)
-    click.echo(f"marked {summary.marked} of {summary.sheets} sheets: {len(files) - 2 - bool(picture)} reports, "
-               f"gradebook.csv and summary.md in {folder}", err=True)
+    reports = sum(name.endswith(".report." + EXTENSIONS[fmt or REPORT_DEFAULT]) for name in files)
+    click.echo(f"marked {reports} of {len(marked)} sheets: {reports} reports, gradebook.csv and summary.md "
+               f"in {folder}", err=True)
 
 
 def _progress_bar(what: str):

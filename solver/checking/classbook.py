@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SolveError, visible
+from ..formats import EXTENSIONS
 from ..answersheet.read import sheet_header
 from ..yamlsource import load_sheet
 from . import check_sheet, solution_for
@@ -144,6 +145,23 @@ def histogram_png(scores) -> bytes:
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
+
+
+def class_files(marked: list[Marked], problem: str, fmt: str) -> dict[str, bytes]:
+    """Every file of a marked class by name: each sheet's report in `fmt`, the gradebook, the
+    summary and its picture."""
+    files: dict[str, bytes] = {}
+    for m in marked:
+        if m.report is not None:
+            data = m.report.render(fmt, color=False)
+            files[f"{m.path.stem}.report.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
+    summary = summarize(marked)
+    files["gradebook.csv"] = gradebook(marked).encode()
+    picture = "summary-scores.png" if summary.scores else None
+    if picture:
+        files[picture] = histogram_png(summary.scores)
+    files["summary.md"] = summary_markdown(summary, problem, picture).encode()
+    return files
 
 
 def summary_markdown(summary: Summary, problem: str, picture: str | None) -> str:
