@@ -16,7 +16,7 @@ from ._version import __version__
 from .errors import CrossCheckError, SolveError, UsageError
 from .formats import (EXTENSIONS, FORMAT_NAMES, FORMATS, NOTATIONS, REPORT_DEFAULT, REPORT_FORMATS, SOLUTION_FORMATS,
                       listing)
-from .settings import COLORS, MAX_PARAMETERS, Settings
+from .settings import COLORS, MAX_PARAMETERS, MAX_VARIANTS, Settings
 
 # The matrices of a worked solution are small: BLAS threads (OpenBLAS starts one per core) only add
 # CPU time to each product of the training loop, and compete with the other processes of a busy
@@ -71,7 +71,7 @@ class _Command(click.Command):
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="With --check: exit with status 1 when the score is below PERCENT of the marks "
                    "(the report is written all the same), for scripts.")
-@click.option("--variants", type=click.IntRange(1, 10_000), metavar="N",
+@click.option("--variants", type=click.IntRange(1, MAX_VARIANTS), metavar="N",
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
                    "a question sheet and an answer key, plus combined PDFs.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")

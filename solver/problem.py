@@ -24,11 +24,12 @@ from .kinds.network.fields import NETWORK_QUESTION_KEYS, read_network_question
 from .formats import NOTATIONS
 from .model import Display, Marking, Problem, Question
 from .reading import Reader, default_id, describe, one_of, suggest
-from .settings import MAX_PARAMETERS
+from .settings import MAX_PARAMETERS, MAX_VARIANTS
 from .yamlsource import Path_, Source, dotted
 
 # The top-level keys of an answer sheet besides the question ids: who wrote it and which variant it answers.
-SHEET_HEADER_KEYS = {"student": optional(text(200)), "variant": optional(integer(1)), "seed": optional(integer(0))}
+SHEET_HEADER_KEYS = {"student": optional(text(200)), "variant": optional(integer(1, MAX_VARIANTS)),
+                     "seed": optional(integer(0))}
 KINDS = registry.NAMES       # every kind of question, each with its folder solver/kinds/<kind>/
 # The keys of each mapping of a problem file, each with the type of its value (solver/fieldtypes.py):
 # the reader allows these keys and no others, and solver/schema.py writes the JSON Schema from them.

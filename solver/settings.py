@@ -9,6 +9,7 @@ from .formats import NOTATIONS, listing
 
 MAX_PARAMETERS = 1000      # the default of --max-params: a worked solution shows every parameter
 COLORS = ("auto", "always", "never")
+MAX_VARIANTS = 10_000     # --variants N, and the variant an answer sheet may name
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..solution import QuestionSolution, Solution
 from ..steps import Step
 from ..yamlsource import Path_, Source, Unreadable, dotted
 from ..problem import SHEET_HEADER_KEYS as HEADER_KEYS
+from ..settings import MAX_VARIANTS
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Sheet:
     problems: tuple[SheetProblem, ...]
     flagged: dict[str, dict[str, str]]            # question id -> key -> why it could not be marked
     header: "Header"
-    transposed: dict[str, set] = None             # question id -> keys written as the transpose (a slip)
+    transposed: dict[str, set[str]]               # question id -> keys written as the transpose (a slip)
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def sheet_header(src: Source) -> Header:
                      f"{describe_value(value)}")
             value = None
         numbers[key] = value
-    if numbers["variant"] == 0:
-        bad("variant", "variants are numbered from 1, as on the question sheets")
+    if numbers["variant"] is not None and not 1 <= numbers["variant"] <= MAX_VARIANTS:
+        bad("variant", f"variants are numbered from 1 to at most {MAX_VARIANTS:,}, as on the question sheets")
         numbers["variant"] = None
     return Header(None if student is None else str(student), numbers["variant"], numbers["seed"] or 0,
                   tuple(problems))
