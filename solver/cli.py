@@ -14,8 +14,8 @@ import click
 
 from ._version import __version__
 from .errors import CrossCheckError, SolveError, UsageError
-from .formats import (EXTENSIONS, FORMAT_NAMES, FORMATS, NOTATIONS, REPORT_DEFAULT, REPORT_FORMATS, SOLUTION_FORMATS,
-                      listing)
+from .formats import (DETAILS, EXTENSIONS, FORMAT_NAMES, FORMATS, NOTATIONS, REPORT_DEFAULT, REPORT_FORMATS,
+                      SOLUTION_FORMATS, Style, listing)
 from .settings import COLORS, MAX_PARAMETERS, MAX_VARIANTS, Settings
 
 # The matrices of a worked solution are small: BLAS threads (OpenBLAS starts one per core) only add
@@ -63,6 +63,9 @@ class _Command(click.Command):
                    "O_kj, every partial weight by weight) or batch (H_in = X W_1 over all examples at once).")
 @click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
 @click.option("--brief", is_flag=True, help="Drop the explaining words, keep the mathematics (an answer key that fits on fewer pages).")
+@click.option("--detail", type=click.Choice(DETAILS), default=DETAILS[0], show_default=True,
+              help="standard: each quantity once, as a hand solution writes it; full: every matrix "
+                   "also entry by entry, for teaching.")
 @click.option("--check", "answers", metavar="ANSWERS.yaml|DIR|GLOB", multiple=True, type=click.Path(path_type=Path),
               help="Mark a student's answers (a sheet from --format answers, filled in) against the key. "
                    "Several sheets (--check a.yaml b.yaml, a folder, or a quoted glob 'sheets/*.yaml'): one "
@@ -82,7 +85,7 @@ class _Command(click.Command):
               help="Colour in the --check report: auto (on a terminal, unless the NO_COLOR environment "
                    "variable is set), always or never.")
 def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decimals, carry, notation, question_id,
-         brief, answers, fail_under, variants, seed, max_params, color):
+         brief, detail, answers, fail_under, variants, seed, max_params, color):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -120,7 +123,7 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
         if variants is not None:
             from .variants import write_variants
             out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
-            write_variants(problem, variants, seed, out_dir, fmt or "markdown", settings, brief,
+            write_variants(problem, variants, seed, out_dir, fmt or "markdown", settings, Style(brief, detail),
                            progress=sys.stderr.isatty())
             return
         if answers is not None:
@@ -143,7 +146,8 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
             refuse_inputs(target, inputs)        # before any work
         # pictures go beside a file; into a device or a FIFO (as onto stdout) they are embedded
         assets: dict[str, bytes] | None = {} if target is not None and not is_special(target) else None
-        data = _produce(problem, fmt, settings, assets, target.stem if target is not None else problem.stem, brief)
+        data = _produce(problem, fmt, settings, assets, target.stem if target is not None else problem.stem,
+                        Style(brief, detail))
         _write(data, assets or {}, target, inputs)
     except SolveError as exc:
         click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
@@ -154,7 +158,7 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
         sys.exit(EXIT_INTERNAL)
 
 
-def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
+def _produce(problem, fmt, settings, assets, stem, style) -> bytes:
     """The document; a Markdown document's pictures are put into `assets` (None: embedded)."""
     from .api import solve
 
@@ -167,9 +171,9 @@ def _produce(problem, fmt, settings, assets, stem, brief) -> bytes:
         return answer_sheet(solution).encode()
     if fmt == "pdf":
         from .render.pdf import compile_pdf
-        pdf, _ = compile_pdf(solution.render("latex", brief=brief))
+        pdf, _ = compile_pdf(solution.render("latex", brief=style.brief, detail=style.detail))
         return pdf
-    return solution.render(fmt, assets, stem, brief).encode()
+    return solution.render(fmt, assets, stem, style.brief, style.detail).encode()
 
 
 def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, settings, color: str):

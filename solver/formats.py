@@ -10,6 +10,25 @@ from dataclasses import dataclass
 
 # How quantities are written: the first is what a file gets when it names none.
 NOTATIONS = ("layer", "indexed", "batch")
+# How much a worked solution writes out (--detail): the first is the default.
+DETAILS = ("standard", "full")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a worked solution is written, beside its format: --brief and --detail."""
+
+    brief: bool = False          # drop the explaining words, keep the mathematics
+    detail: str = DETAILS[0]     # standard: each quantity once, as the notes write it;
+                                 # full: every matrix also entry by entry, for teaching
+
+    def __post_init__(self):
+        if self.detail not in DETAILS:
+            raise ValueError(f"detail must be {listing(DETAILS)}, got {self.detail!r}")
+
+    @property
+    def full(self) -> bool:
+        return self.detail == "full"
 
 
 @dataclass(frozen=True)

@@ -87,12 +87,14 @@ class Solution:
                               for qs in self.questions]}
 
     def render(self, fmt: str = "markdown", assets: dict[str, bytes] | None = None, stem: str = "solution",
-               brief: bool = False) -> str:
+               brief: bool = False, detail: str = "standard") -> str:
         """The document as text. Pictures of a Markdown document are files named `stem-...png`
         put into `assets` when it is given (to be written beside the document), else embedded.
-        `brief` drops the words and keeps the mathematics."""
+        `brief` drops the words and keeps the mathematics; `detail="full"` writes every matrix
+        also entry by entry."""
+        from .formats import Style
         from .render.documents import render
-        return render(self, fmt, assets, stem, brief)
+        return render(self, fmt, assets, stem, Style(brief, detail))
 
     def __repr__(self) -> str:
         """One line: `<Solution of problems/exam1.yaml: 3 questions (q1 backprop, ...)>`. The worked

@@ -44,7 +44,7 @@ import yaml
 from .activations import ACTIVATIONS
 from .errors import ProblemError, SolveError, UsageError
 from .kinds.registry import KINDS, Degenerate, Kind
-from .formats import FORMATS as FORMAT_TABLE, VARIANT_FORMATS
+from .formats import FORMATS as FORMAT_TABLE, VARIANT_FORMATS, Style
 from .model import Problem
 from .randomize import Randomize
 from .solution import QuestionSolution, Solution
@@ -193,7 +193,7 @@ class Plan:
     where: tuple[int, int]         # its line and column
     seed: int
     fmt: str
-    brief: bool
+    style: Style                   # --brief, --detail
     names: tuple[str, int]         # file stem and the width of variant numbers
 
 
@@ -210,11 +210,11 @@ class Variant:
 def variant_solution(path: Path, k: int, seed: int, settings) -> Solution:
     """The solution of variant k of seed S, drawn again as --variants drew it (for marking a
     sheet that says which variant it answers)."""
-    plan = load_plan(path, seed, "json", settings, False, k)
+    plan = load_plan(path, seed, "json", settings, Style(), k)
     return draw(plan, k)[1]
 
 
-def load_plan(path: Path, seed: int, fmt: str, settings, brief: bool, count: int) -> Plan:
+def load_plan(path: Path, seed: int, fmt: str, settings, style: Style, count: int) -> Plan:
     from .api import solve
     original = solve(path, settings)
     randomize = original.problem.randomize
@@ -225,7 +225,7 @@ def load_plan(path: Path, seed: int, fmt: str, settings, brief: bool, count: int
     raw = read_file(path)             # bounded, as the first reading was
     text = raw.decode("utf-8-sig")
     spans, cut, where = _spans(text, randomize)
-    return Plan(Path(path), text, original.problem, original, settings, spans, cut, where, seed, fmt, brief,
+    return Plan(Path(path), text, original.problem, original, settings, spans, cut, where, seed, fmt, style,
                 (Path(path).stem, max(2, len(str(count)))))
 
 
@@ -340,21 +340,21 @@ def make_variant(plan: Plan, k: int) -> Variant:
     if plan.fmt == "json":
         files[f"{base}-key.json"] = (json.dumps(solution.to_json(), indent=2) + "\n").encode()
     elif FORMAT_TABLE[plan.fmt].document:     # markdown, latex: the key as rendered
-        key = solution.render(plan.fmt, assets, base, plan.brief)
+        key = solution.render(plan.fmt, assets, base, plan.style.brief, plan.style.detail)
         files[f"{base}-key.{key_ext}"] = key.encode()
     else:
         from .render.pdf import compile_pdf
         with reproducible_tex():
-            files[f"{base}-key.pdf"] = compile_pdf(solution.render("latex", brief=plan.brief))[0]
-            files[f"{base}-sheet.pdf"] = compile_pdf(render_sheet(solution, "latex", None, base, plan.brief,
+            files[f"{base}-key.pdf"] = compile_pdf(solution.render("latex", brief=plan.style.brief, detail=plan.style.detail))[0]
+            files[f"{base}-sheet.pdf"] = compile_pdf(render_sheet(solution, "latex", None, base, plan.style,
                                                                   label))[0]
     if plan.fmt != "pdf":
         sheet_fmt = "latex" if plan.fmt == "latex" else "markdown"
-        files[f"{base}-sheet.{sheet_ext}"] = render_sheet(solution, sheet_fmt, assets, base, plan.brief,
+        files[f"{base}-sheet.{sheet_ext}"] = render_sheet(solution, sheet_fmt, assets, base, plan.style,
                                                                   label).encode()
     files.update(assets)
-    return Variant(k, text, draws, files, render_variant_body(solution, "sheet", label, plan.brief),
-                   render_variant_body(solution, "key", label, plan.brief))
+    return Variant(k, text, draws, files, render_variant_body(solution, "sheet", label, plan.style),
+                   render_variant_body(solution, "key", label, plan.style))
 
 
 @contextlib.contextmanager
@@ -427,7 +427,7 @@ def _collect(results, count: int, progress: bool) -> list[Variant]:
 # ---------------------------------------------------------------- writing
 
 
-def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: str, settings, brief: bool = False,
+def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: str, settings, style: Style = Style(),
                    progress: bool = False, workers: int | None = None, combined: bool = True) -> list[Path]:
     """Write n variants into out_dir (and the combined PDFs of their sheets and keys when a
     LaTeX engine is found); the paths written, in order."""
@@ -445,7 +445,7 @@ def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: st
         raise UsageError(f"-o {out_dir}: with --variants, -o names a directory, and this is a file")
     ensure_folder(out_dir)          # an unwritable folder fails now, not after the work
     inputs = inputs_of(problem_path)
-    plan_args = (Path(problem_path), seed, fmt, settings, brief, n)
+    plan_args = (Path(problem_path), seed, fmt, settings, style, n)
     variants = make_variants(plan_args, n, workers, progress)
     written = []
     for variant in variants:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from solver.api import solve
+from solver.formats import Style
 from solver.errors import ProblemError
 from solver.randomize import Grid
 from solver.settings import Settings
@@ -99,7 +100,7 @@ def test_drawn_relu_layers_have_dead_units_as_often_as_uniform_draws(tmp_path):
     """The share of variants with a dead unit is close to that of the uniform draws they come from
     (counted here independently: z = W x + b over the same grid). It used to be 40 of 40."""
     path = _write(tmp_path, "relu", RELU)
-    plan = load_plan(path, 11, "markdown", Settings(), False, 60)
+    plan = load_plan(path, 11, "markdown", Settings(), Style(), 60)
     dead = sum(bool(np.any(np.asarray(draw(plan, k)[1].questions[0].step("a1").value) == 0))
                for k in range(60))
     grid = [v / 10 for v in range(-5, 6) if v != 0]
@@ -135,7 +136,7 @@ def test_a_rejected_draw_is_drawn_again(tmp_path):
     path = tmp_path / "p.yaml"
     # one input of two is 0 or 0.5: a draw with both 0 has a zero gradient, and one with both equal a clash
     path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.data.x: {choices: [0.0, 0.5]}\n")
-    plan = load_plan(path, 0, "json", Settings(), False, 10)
+    plan = load_plan(path, 0, "json", Settings(), Style(), 10)
     draws = [make_variant(plan, k).draws for k in range(1, 11)]
     assert all(d >= 1 for d in draws) and max(d for d in draws) > 1
     for k in range(1, 4):
@@ -146,7 +147,7 @@ def test_a_rejected_draw_is_drawn_again(tmp_path):
 def test_giving_up_names_the_reason_met_most(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(EXAM_NET.format(**ORIGINAL) + "randomize:\n  q1.network.layers[0].weights: {choices: [40, 50]}\n")
-    plan = load_plan(path, 0, "json", Settings(), False, 1)
+    plan = load_plan(path, 0, "json", Settings(), Style(), 1)
     with pytest.raises(ProblemError) as caught:
         make_variant(plan, 1)
     message = str(caught.value)

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import visible
-from ..formats import DOCUMENTS
+from ..formats import DOCUMENTS, Style
 from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
 from .formatter import Formatter, convention_of
@@ -68,22 +68,22 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def formatter_for(qs, fmt: str, pictures: Pictures | None = None, brief: bool = False) -> Formatter:
+def formatter_for(qs, fmt: str, pictures: Pictures | None = None, style: Style = Style()) -> Formatter:
     q = qs.question
     notation = notation_for(q.display.notation, q.network)
     esc = latex_escape if fmt == "latex" else markdown_escape
-    return Formatter(notation, q.display.decimals, fmt, pictures, esc, brief)
+    return Formatter(notation, q.display.decimals, fmt, pictures, esc, style)
 
 
 def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "solution",
-           brief: bool = False) -> str:
+           style: Style = Style()) -> str:
     """The document; a Markdown document's pictures go into `assets` as `stem-<question>-<name>.png`
     (to be written beside it), or are embedded as data URIs when `assets` is None."""
     template = environment().get_template(MAIN[fmt])
     esc = latex_escape if fmt == "latex" else markdown_escape
     if fmt == "latex":
         note_unsupported(solution.problem)
-    questions = [(qs, formatter_for(qs, fmt, Pictures(assets, f"{stem}-{qs.question.id}"), brief))
+    questions = [(qs, formatter_for(qs, fmt, Pictures(assets, f"{stem}-{qs.question.id}"), style))
                  for qs in solution.questions]
     text = template.render(solution=solution, problem=solution.problem, questions=questions, esc=esc, fmt=fmt)
     return re.sub(r"\n{3,}", "\n\n", text)
@@ -102,7 +102,7 @@ class _SharedPictures(Pictures):
         return super().add(fig, f)
 
 
-def _sheet_questions(solution, fmt: str, assets, stem: str, brief: bool) -> list:
+def _sheet_questions(solution, fmt: str, assets, stem: str, style: Style) -> list:
     """Per question: (qs, formatter, the steps that show what is given, [(answer step, its JSON shape)])."""
     import numpy as np
 
@@ -110,7 +110,7 @@ def _sheet_questions(solution, fmt: str, assets, stem: str, brief: bool) -> list
     given_kinds = {StepKind.GIVEN, StepKind.TRAINING, StepKind.LOSS_DATA, StepKind.RULE}
     out = []
     for qs in solution.questions:
-        f = formatter_for(qs, fmt, _SharedPictures(assets, f"{stem}-{qs.question.id}"), brief)
+        f = formatter_for(qs, fmt, _SharedPictures(assets, f"{stem}-{qs.question.id}"), style)
         given = []
         for s in qs.shown:
             if s.kind in given_kinds or (given and s.kind == StepKind.FIGURE and s.info.given):
@@ -124,27 +124,27 @@ def _sheet_questions(solution, fmt: str, assets, stem: str, brief: bool) -> list
 
 
 def render_sheet(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "sheet",
-                 brief: bool = False, label: str | None = None) -> str:
+                 style: Style = Style(), label: str | None = None) -> str:
     """The question sheet: each question's givens and its answer keys to find, no solution.
     A Markdown sheet's pictures are named as its answer key's of the same `stem` (shared)."""
     esc = latex_escape if fmt == "latex" else markdown_escape
     if fmt == "latex":
-        body = render_variant_body(solution, "sheet", label, brief)
+        body = render_variant_body(solution, "sheet", label, style)
         text = environment().get_template("sheet/sheet.tex.j2").render(
             problem=solution.problem, esc=esc, label=label, body=body, fmt=fmt)
     else:
         text = environment().get_template("sheet/sheet.md.j2").render(
             problem=solution.problem, esc=esc, label=label, fmt=fmt,
-            questions=_sheet_questions(solution, fmt, assets, stem, brief))
+            questions=_sheet_questions(solution, fmt, assets, stem, style))
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def render_variant_body(solution, part: str, label: str | None, brief: bool = False) -> str:
+def render_variant_body(solution, part: str, label: str | None, style: Style = Style()) -> str:
     """The LaTeX body (no preamble) of one variant's sheet (part "sheet") or answer key ("key")."""
     note_unsupported(solution.problem)
     text = environment().get_template("sheet/body.tex.j2").render(
         problem=solution.problem, esc=latex_escape, label=label, part=part, fmt="latex",
-        questions=_sheet_questions(solution, "latex", None, "sheet", brief))
+        questions=_sheet_questions(solution, "latex", None, "sheet", style))
     return re.sub(r"\n{3,}", "\n\n", text)
 
 

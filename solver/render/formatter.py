@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..formats import Style
 from ..rounding import format_count, format_number
 from ..steps import Line, Part
 from ..symbols import Given
@@ -20,9 +21,10 @@ OPERATORS = {"+": "+", "-": "-", "=": "=", "hadamard": r"\odot"}
 
 class Formatter:
     def __init__(self, notation, decimals: int, fmt: str = "markdown", pictures=None, esc=str,
-                 brief: bool = False):
+                 style: Style = Style()):
         self.notation = notation
-        self.brief = brief            # drop the words, keep the mathematics
+        self.brief = style.brief      # drop the words, keep the mathematics
+        self.full = style.full        # every matrix also entry by entry (--detail full)
         self.decimals = decimals
         self.fmt = fmt
         self.pictures = pictures      # a render.figures.Pictures: where a Markdown picture goes
