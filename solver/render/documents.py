@@ -13,7 +13,7 @@ from ..errors import visible
 from ..formats import DOCUMENTS, Style
 from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
-from .formatter import Formatter, convention_of
+from .formatter import Formatter, convention_of, equality_chain
 from .notation import notation_for
 
 MAIN = DOCUMENTS
@@ -64,6 +64,7 @@ def environment() -> jinja2.Environment:
     env.filters["latex_escape"] = latex_escape
     env.filters["markdown_escape"] = markdown_escape
     env.filters["markdown_code"] = markdown_code
+    env.filters["equality_chain"] = equality_chain
     env.globals["convention_of"] = convention_of
     return env
 

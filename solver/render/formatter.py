@@ -98,6 +98,16 @@ class Formatter:
             return rf"{self.func(part.func)}\left({body}\right)"
         return body
 
+    @staticmethod
+    def equal(*sides: str) -> str:
+        """sides joined by `=`, a side equal as written to the one before it left out
+        (no identity lines such as `db = [-0.4761] = [-0.4761]`)."""
+        kept: list[str] = []
+        for side in sides:
+            if side and (not kept or side != kept[-1]):
+                kept.append(side)
+        return " = ".join(kept)
+
     def parts(self, parts) -> str:
         return " ".join(self.part(p) for p in parts)
 
@@ -120,10 +130,12 @@ class Formatter:
         chain = f" = {self.chain_of(line)}" if line.factors or line.terms else ""
         formula = f" = {self.tex(line.formula)}" if line.formula is not None else ""
         if len(line.numbers) == 1:
-            return [f"{head}{chain}{formula} {eq} {self.tex(line.numbers[0])} = {self.num(line.values[0])}"]
+            numbers, value = self.tex(line.numbers[0]), self.num(line.values[0])
+            tail = value if numbers == value else f"{numbers} = {value}"
+            return [f"{head}{chain}{formula} {eq} {tail}"]
         rows = [f"{head}{chain}{formula}"]
         for label, numbers, value in zip(line.labels, line.numbers, line.values):
-            rows.append(f"{self.tex(label)} = {self.tex(numbers)} = {self.num(value)}")
+            rows.append(self.equal(self.tex(label), self.tex(numbers), self.num(value)))
         return rows
 
     def name_of(self, name: str, layer: int | None) -> str:
@@ -166,6 +178,36 @@ class Formatter:
     def simplified_product(self, rule) -> str:
         return (r"\frac{\partial \ell}{\partial z} = \left(" + self.tex(rule.dloss) + r"\right) \cdot "
                 + self.tex(rule.dact) + " = " + self.tex(rule.simplified))
+
+
+def equality_chain(tex: str) -> list[str]:
+    """A display `a = b = c` cut at its top-level ` = ` signs: ["a", "b", "c"]. Signs inside
+    braces, \\left ... \\right or an environment stay where they are. A LaTeX display too wide
+    for the line continues each side on a new line, aligned on `=` (latex/base.j2)."""
+    sides, depth, start, i = [], 0, 0, 0
+    while i < len(tex):
+        c = tex[i]
+        if c == "\\":
+            for word, step in (("\\left", 1), ("\\right", -1), ("\\begin", 1), ("\\end", -1)):
+                if tex.startswith(word, i) and not tex[i + len(word):i + len(word) + 1].isalpha():
+                    depth += step
+                    i += len(word)
+                    break
+            else:
+                i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and tex.startswith(" = ", i):
+            sides.append(tex[start:i])
+            start = i + 3
+            i += 3
+            continue
+        i += 1
+    sides.append(tex[start:])
+    return sides
 
 
 def convention_of(kink: str, zero: str = "z = 0") -> str | None:
