@@ -13,7 +13,7 @@ from ..errors import visible
 from ..formats import DOCUMENTS, Style
 from .escape import latex_escape, markdown_code, markdown_escape, unsupported
 from .figures import Pictures
-from .formatter import Formatter, convention_of, equality_chain
+from .formatter import Formatter, convention_of, display_list, equality_chain
 from .notation import notation_for
 
 MAIN = DOCUMENTS
@@ -65,6 +65,7 @@ def environment() -> jinja2.Environment:
     env.filters["markdown_escape"] = markdown_escape
     env.filters["markdown_code"] = markdown_code
     env.filters["equality_chain"] = equality_chain
+    env.filters["display_list"] = display_list
     env.globals["convention_of"] = convention_of
     return env
 

@@ -180,10 +180,27 @@ class Formatter:
                 + self.tex(rule.dact) + " = " + self.tex(rule.simplified))
 
 
+LIST_SEPARATOR = r",\qquad "
+
+
 def equality_chain(tex: str) -> list[str]:
     """A display `a = b = c` cut at its top-level ` = ` signs: ["a", "b", "c"]. Signs inside
     braces, \\left ... \\right or an environment stay where they are. A LaTeX display too wide
-    for the line continues each side on a new line, aligned on `=` (latex/base.j2)."""
+    for the line continues each side on a new line, aligned on `=` (latex/base.j2). A list of
+    equations (`x = 1,\\qquad y = 2`) is no chain: one side."""
+    if _top_level(tex, LIST_SEPARATOR):
+        return [tex]
+    return _top_level(tex, " = ") or [tex]
+
+
+def display_list(tex: str) -> list[str]:
+    """A display listing equations, `x = 1,\\qquad y = 2`, cut into its items; a display too wide
+    for the line writes one item per line (latex/base.j2)."""
+    return _top_level(tex, LIST_SEPARATOR) or [tex]
+
+
+def _top_level(tex: str, sep: str) -> list[str]:
+    """tex cut at each `sep` outside braces, \\left ... \\right and environments; [] when none."""
     sides, depth, start, i = [], 0, 0, 0
     while i < len(tex):
         c = tex[i]
@@ -200,12 +217,13 @@ def equality_chain(tex: str) -> list[str]:
             depth += 1
         elif c == "}":
             depth -= 1
-        elif depth == 0 and tex.startswith(" = ", i):
+        elif depth == 0 and tex.startswith(sep, i):
             sides.append(tex[start:i])
-            start = i + 3
-            i += 3
+            start = i = i + len(sep)
             continue
         i += 1
+    if not sides:
+        return []
     sides.append(tex[start:])
     return sides
 
