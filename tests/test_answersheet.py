@@ -43,11 +43,11 @@ def test_other_kinds_describe_their_keys():
     assert "total:      # total number of parameters, a whole number" in text
     assert "params, 4 decimals" not in text          # whole numbers: no decimals asked
     text = answer_sheet(solve(ROOT / "problems" / "losses.yaml"))
-    assert "cce_grad:   # derivative of cce with respect to each y_hat, 2 x 3 (examples x outputs)" in text
+    assert "cce_grad:   # derivative of cce with respect to each y_hat, 2 x 3 (examples x outputs: one row per example)" in text
     text = answer_sheet(solve(ROOT / "problems" / "perceptron.yaml"))
     assert "errors_final:   # points misclassified by the final line, a whole number" in text
     text = answer_sheet(solve(ROOT / "problems" / "train.yaml"))
-    assert "z1:                 # weighted sums of layer 1 in the first update, 4 x 2 (examples x units)" in text
+    assert "z1:                 # weighted sums of layer 1 in the first update, 4 x 2 (examples x units: one row per example)" in text
     assert "full_loss_epoch3:   # loss after epoch 3 (full), 1 number" in text
 
 

@@ -161,7 +161,8 @@ def test_hostile_text_in_markdown(tmp_path, name):
     assert result.exit_code == 0, result.output
     escaped = markdown_escape(title)
     assert f"# {escaped}\n" in result.output
-    assert f"## Question {markdown_escape(IDS.get(name, 'q1'))}: {escaped}\n" in result.output
+    # the question is titled as the document: the title once, the question headed by its id
+    assert f"## Question {markdown_escape(IDS.get(name, 'q1'))}\n" in result.output
     # every character of the title is there, in order, once the escapes are read
     assert unescape(escaped) == title
     assert "<b>" not in result.output and "<script>" not in result.output

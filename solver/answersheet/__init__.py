@@ -98,10 +98,12 @@ def shape_words(qs: QuestionSolution, step: Step) -> str:
 
 
 def _axes(step: Step) -> str:
+    # one row per example, as the JSON and the checker want it (the layer notation's solution
+    # writes one column per example and says so under each such matrix)
     if step.kind in PER_EXAMPLE:
-        return "examples x units"
+        return "examples x units: one row per example"
     if step.kind is StepKind.LOSS_GRAD:
-        return "examples x outputs"
+        return "examples x outputs: one row per example"
     return "units x inputs"
 
 

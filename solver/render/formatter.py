@@ -11,7 +11,7 @@ import sympy as sp
 from ..formats import Style
 from ..rounding import format_count, format_number
 from ..steps import Line, Part
-from ..symbols import Given
+from ..symbols import Given, sym
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from .printer import ExamPrinter
@@ -114,20 +114,22 @@ class Formatter:
     def partial(self, top, bottom) -> str:
         return rf"\frac{{\partial {self.tex(top)}}}{{\partial {self.tex(bottom)}}}"
 
-    def chain(self, factors) -> str:
-        return r" \cdot ".join(self.partial(f.top, f.bottom) for f in factors)
+    def chain(self, factors, example: bool = False) -> str:
+        return r" \cdot ".join(self.partial(_of_example(f.top) if example else f.top, f.bottom) for f in factors)
 
-    def chain_of(self, line: Line) -> str:
-        """A line's chain as written: its factors multiplied, or a sum of such products."""
+    def chain_of(self, line: Line, example: bool = False) -> str:
+        """A line's chain as written: its factors multiplied, or a sum of such products.
+        example: the chain is of one example's loss, written ell rather than the cost L."""
         if line.terms:
-            return " + ".join(self.chain(t) for t in line.terms)
-        return self.chain(line.factors)
+            return " + ".join(self.chain(t, example) for t in line.terms)
+        return self.chain(line.factors, example)
 
-    def rows(self, line: Line, arrow: bool = False) -> list[str]:
-        """The equations of one line: symbolic first, then the numbers of each example."""
+    def rows(self, line: Line, arrow: bool = False, example: bool = False) -> list[str]:
+        """The equations of one line: symbolic first, then the numbers of each example
+        (example: a delta's line, whose loss is the example's, ell)."""
         eq = r"\leftarrow" if arrow else "="
         head = self.tex(line.lhs)
-        chain = f" = {self.chain_of(line)}" if line.factors or line.terms else ""
+        chain = f" = {self.chain_of(line, example)}" if line.factors or line.terms else ""
         formula = f" = {self.tex(line.formula)}" if line.formula is not None else ""
         if len(line.numbers) == 1:
             numbers, value = self.tex(line.numbers[0]), self.num(line.values[0])
@@ -178,6 +180,11 @@ class Formatter:
     def simplified_product(self, rule) -> str:
         return (r"\frac{\partial \ell}{\partial z} = \left(" + self.tex(rule.dloss) + r"\right) \cdot "
                 + self.tex(rule.dact) + " = " + self.tex(rule.simplified))
+
+
+def _of_example(top):
+    """The loss L of a chain's factor as the loss of one example, ell."""
+    return sym("ell") if top == sym("L") else top
 
 
 LIST_SEPARATOR = r",\qquad "
