@@ -62,3 +62,28 @@ def test_a_linear_layer_has_no_id_caption_in_the_network_picture():
                                  Layer(1, "linear", np.ones((1, 2)), np.zeros(1))), True)
     captions = [n for n in network_diagram(net).nodes if n.role == "caption"]
     assert len(captions) == 1 and "sigma" in str(captions[0].operation)
+
+
+def _steps(text: str) -> list[str]:
+    return re.split(r"\n### ", text)[1:]
+
+
+PAIRINGS = [("sigmoid", "sigmoid", "bce"), ("relu", "linear", "mse"), ("tanh", "softmax", "cce")]
+
+
+@pytest.mark.parametrize("notation", NOTATIONS)
+@pytest.mark.parametrize("pairing", PAIRINGS, ids=lambda p: "-".join(p))
+@pytest.mark.parametrize("detail", ["standard", "full"])
+def test_one_step_never_mixes_the_loss_of_an_example_and_the_cost(tmp_path, notation, pairing, detail):
+    """ell is the loss of one example, L (the notes' cost) their combination: a step derives with
+    one of them, never both."""
+    text = api.solve(_problem(tmp_path, *pairing), notation=notation).render(
+        "markdown", assets={}, stem="p", detail=detail)
+    for step in _steps(text):
+        mixed = re.search(r"\\partial L\b", step) and re.search(r"\\partial \\ell", step)
+        assert not mixed, step[:600]
+
+
+def test_the_batch_key_says_where_it_departs_from_the_notes():
+    text = api.solve(ROOT / "problems" / "seed_batch.yaml").render("markdown", assets={}, stem="s")
+    assert text.count("divides by $N$ a second time") == 1

@@ -168,8 +168,9 @@ class Formatter:
             act += rf",\ \alpha = {self.num(layer.alpha, given=True)}"
         return r",\qquad ".join(parts + [act])
 
-    def derivative_of_loss(self, rule) -> str:
-        return (r"\frac{\partial \ell}{\partial \hat{y}} = \frac{\partial}{\partial \hat{y}}\left["
+    def derivative_of_loss(self, rule, loss: str = r"\ell") -> str:
+        """d loss / d y-hat, derived; `loss` names the loss as the step does (ell, one example's)."""
+        return (r"\frac{\partial " + loss + r"}{\partial \hat{y}} = \frac{\partial}{\partial \hat{y}}\left["
                 + self.tex(rule.loss) + r"\right] = " + self.tex(rule.dloss))
 
     def derivative_of_activation(self, rule, activation: str) -> str:
