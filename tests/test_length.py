@@ -179,3 +179,30 @@ def test_several_examples_say_their_orientation_and_a_transposed_answer_is_named
     q3_json = next(q for q in solution.to_json()["questions"] if q["id"] == "q3")
     assert q3_json["answers"]["z1"]["value"] == z1.tolist()          # one row per example, as the sheet
     assert z1.shape[0] == q3.question.data.n
+
+
+def _page_fill(pdf: bytes, tmp_path) -> list[float]:
+    """How far down each page its lowest word reaches, as a share of the page's height."""
+    import shutil
+    import subprocess
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler) is not installed")
+    (tmp_path / "d.pdf").write_bytes(pdf)
+    subprocess.run(["pdftotext", "-bbox", str(tmp_path / "d.pdf"), str(tmp_path / "d.html")], check=True)
+    html = (tmp_path / "d.html").read_text(encoding="utf-8", errors="replace")
+    fills = []
+    for page in re.findall(r"<page [^>]*height=\"([0-9.]+)\"[^>]*>(.*?)</page>", html, flags=re.S):
+        height, body = float(page[0]), page[1]
+        # the running header and the page number sit at the top: the body's words below them
+        bottoms = [float(y) for y in re.findall(r'yMax="([0-9.]+)"', body)]
+        fills.append(max(bottoms, default=0) / height)
+    return fills
+
+
+@pytest.mark.parametrize("stem", ["exam1", "graphs", "seed_batch", "seed_regression", "perceptron", "params"])
+def test_no_page_but_the_last_is_less_than_a_quarter_full(stem, tmp_path, latex_engine):
+    from solver.render.pdf import compile_pdf
+    pdf, _ = compile_pdf(solve(ROOT / "problems" / f"{stem}.yaml").render("latex"))
+    fills = _page_fill(pdf, tmp_path)
+    # a page's text runs from about 0.09 (below the header) to 0.93 of its height
+    assert all(f > 0.09 + 0.25 * 0.84 for f in fills[:-1]), fills
