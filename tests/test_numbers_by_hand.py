@@ -63,9 +63,12 @@ def test_shown_values_keep_trailing_zeros_and_givens_stay_as_written(tmp_path):
     doc = _question(carry="exact")
     doc["network"]["layers"][0]["weights"] = [[0.3]]
     doc["data"]["x"] = [[1.7]]
-    md = _solve(tmp_path, doc).render("markdown")
+    solution = _solve(tmp_path, doc)
+    md = solution.render("markdown")
     assert "0.5100" in md                  # z = 0.3 * 1.7, computed: four decimals
-    assert r"0.3 \cdot 1.7" in md          # the givens as the question writes them
+    assert r"\begin{bmatrix} 0.3 \end{bmatrix} \begin{bmatrix} 1.7 \end{bmatrix}" in md   # the givens as written
+    # (entry by entry, --detail full, the same givens in the product)
+    assert r"0.3 \cdot 1.7" in solution.render("markdown", detail="full")
     assert "0.51 " not in md and "0.51$" not in md
 
 
