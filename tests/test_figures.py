@@ -135,7 +135,7 @@ def test_tikz_of_a_diagram_draws_every_node_and_edge():
     assert r"\\ $33.0000$}" in text               # the value under the node, to the decimals
     assert r"\\ $5$}" in text                     # a given variable as written
     assert "{$3$}" in text and "{$3.0000$}" not in text   # a constant local derivative exact, as written
-    assert "{$c = 2.0000$}" in text                 # a derivative that is a value: to the decimals
+    assert r"{$c$\\ $= 2.0000$}" in text            # a derivative over its value, to the decimals
 
 
 @pytest.mark.latex

@@ -207,9 +207,9 @@ def test_tikz_draws_every_node_edge_and_label():
     net = network(2, 3, 1)
     d = network_diagram(net)
     text = tikz(d, formatter(net))
-    assert text.count(r"\node[draw") == 6
-    assert text.count(r"\draw[->") == 9
-    assert text.count(r"font=\footnotesize] at") == 9           # labels set after every edge
+    assert text.count(r"\node[box=") == 6
+    assert text.count(r"\draw[e]") == 9
+    assert text.count(r"\node[lab=") == 9           # labels set after every edge
     assert r"{$W^{[1]}_{21}$}" in text and r"{$\hat{y}$}" in text
     assert r"$a^{[1]} = \sigma{\left(z^{[1]} \right)}$" in text
     big = tikz(network_diagram(network(10, 20, 3)), formatter(network(10, 20, 3)))

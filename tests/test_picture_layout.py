@@ -208,7 +208,7 @@ def test_svg_and_tikz_draw_the_same_coordinates():
             assert f"at ({p.box.x:.1f},{-p.box.y:.1f})" in text
     for e in lay.edges:
         assert " -- ".join(f"({x:.1f},{-y:.1f})" for x, y in e.points) in text
-    assert text.count(r"\draw[->") == len(d.edges)
+    assert text.count(r"\draw[e]") == len(d.edges)
     assert r"{$W^{[1]}_{21}$}" in text
 
 

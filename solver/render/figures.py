@@ -118,15 +118,13 @@ def _node_tex(n, f) -> tuple[str, str | None]:
     return first, value
 
 
-def _edge_tex(e, f) -> str:
+def _edge_tex(e, f) -> list[str]:
+    """A label's lines as LaTeX: the local derivative over its value (c over = 2.0000), or one."""
     if e.label is not None and e.label.is_Number:
-        return f.tex(e.label)          # a constant derivative is exact as written: 1, 3, not 1.0000
-    parts = []
-    if e.label is not None:
-        parts.append(f.tex(e.label))
-    if e.value is not None:
-        parts.append(f.num(e.value))
-    return " = ".join(parts)
+        return [f.tex(e.label)]        # a constant derivative is exact as written: 1, 3, not 1.0000
+    if e.label is not None and e.value is not None:
+        return [f.tex(e.label), "= " + f.num(e.value)]
+    return [f.tex(e.label) if e.label is not None else f.num(e.value)]
 
 
 def _has_label(e) -> bool:
@@ -142,7 +140,7 @@ def diagram_layout(d: Diagram, f) -> Layout:
             continue
         first, value = _node_tex(n, f)
         lines[n.name] = [tex_runs(first)] + ([tex_runs(value)] if value is not None else [])
-    labels = {k: tex_runs(_edge_tex(e, f)) for k, e in enumerate(d.edges) if _has_label(e)}
+    labels = {k: [tex_runs(line) for line in _edge_tex(e, f)] for k, e in enumerate(d.edges) if _has_label(e)}
     return _layout.layout(d, lines, labels)
 
 
@@ -204,29 +202,30 @@ def _tikz_diagram(d: Diagram, f) -> str:
     def at(x: float, y: float) -> str:
         return f"({x:.1f},{-y:.1f})"
 
-    lines = [rf"\begin{{tikzpicture}}[x={u}pt, y={u}pt, >={{Stealth[length=5pt, width=4pt]}}]"]
+    lines = [rf"\begin{{tikzpicture}}[x={u}pt, y={u}pt, >={{Stealth[length=5pt, width=4pt]}}, "
+             r"e/.style={->, gray, line join=round}, "
+             r"box/.style 2 args={draw, rounded corners=2pt, align=center, inner sep=0pt, minimum width=#1pt, "
+             r"minimum height=#2pt}, "
+             r"lab/.style 2 args={fill=white, align=center, inner sep=0pt, minimum width=#1pt, minimum height=#2pt, "
+             r"font=\footnotesize}]"]
     for e in lay.edges:
-        path = " -- ".join(at(x, y) for x, y in e.points)
-        lines.append(rf"\draw[->, gray, line join=round] {path};")
+        lines.append(rf"\draw[e] {' -- '.join(at(x, y) for x, y in e.points)};")
+    by_name = {n.name: n for n in d.nodes}
     for p in lay.nodes:
-        n = next(m for m in d.nodes if m.name == p.name)
         b = p.box
         if p.role == "elided":
             lines.append(rf"\node at {at(b.x, b.y)} {{$\vdots$}};")
             continue
-        first, value = _node_tex(n, f)
+        first, value = _node_tex(by_name[p.name], f)
         if p.role == "caption":
             lines.append(rf"\node[font=\small, text=black!75, inner sep=0pt] at {at(b.x, b.y)} {{${first}$}};")
             continue
         body = f"${first}$" + (rf"\\ ${value}$" if value is not None else "")
-        lines.append(rf"\node[draw, rounded corners=2pt, fill={TIKZ_FILL.get(p.role, 'white')}, align=center, "
-                     rf"inner sep=0pt, minimum width={2 * b.hw * u:.1f}pt, minimum height={2 * b.hh * u:.1f}pt] "
-                     rf"at {at(b.x, b.y)} {{{body}}};")
+        fill = f", fill={TIKZ_FILL[p.role]}" if p.role in TIKZ_FILL else ""
+        lines.append(rf"\node[box={{{2 * b.hw * u:.1f}}}{{{2 * b.hh * u:.1f}}}{fill}] at {at(b.x, b.y)} {{{body}}};")
     for lb in lay.labels:
-        e = d.edges[lb.index]
         b = lb.box
-        lines.append(rf"\node[fill=white, inner sep=0pt, minimum width={2 * b.hw * u:.1f}pt, "
-                     rf"minimum height={2 * b.hh * u:.1f}pt, font=\footnotesize] at {at(b.x, b.y)} "
-                     rf"{{${_edge_tex(e, f)}$}};")
+        body = r"\\ ".join(f"${line}$" for line in _edge_tex(d.edges[lb.index], f))
+        lines.append(rf"\node[lab={{{2 * b.hw * u:.1f}}}{{{2 * b.hh * u:.1f}}}] at {at(b.x, b.y)} {{{body}}};")
     lines.append(r"\end{tikzpicture}")
     return "\n".join(lines)

@@ -33,7 +33,7 @@ LABEL_PAD = (2.0, 1.0)
 ROW_GAP = 18.0             # between two boxes of one column
 DUMMY = 3.0                # the half height an edge passing a column keeps free
 LANE = 56.0                # the narrowest lane between two columns
-LABEL_GAP = 4.0            # between two labels
+LABEL_GAP = 6.0            # between two labels
 LANE_PAD = 11.0            # between a label and a column band (the arrow heads stay visible)
 MARGIN = 8.0
 
@@ -248,7 +248,7 @@ class PlacedEdge:
 class PlacedLabel:
     index: int                   # the edge's
     box: Box
-    runs: list[Run]
+    lines: list[list[Run]]       # a formula over its value, or one line
 
 
 @dataclass
@@ -276,9 +276,9 @@ def text_box(lines: list[list[Run]], size: float, pad: tuple[float, float]) -> t
     return width / 2 + pad[0], len(lines) * size * LINE / 2 + pad[1]
 
 
-def layout(d, node_lines: dict[str, list[list[Run]]], edge_runs: dict[int, list[Run]]) -> Layout:
-    """The layout of a solver.figures.Diagram, given the text of each node (lines of runs) and
-    of each labelled edge (by index)."""
+def layout(d, node_lines: dict[str, list[list[Run]]], edge_lines: dict[int, list[list[Run]]]) -> Layout:
+    """The layout of a solver.figures.Diagram, given the text of each node and of each labelled
+    edge (by index), as lines of runs."""
     real = [n for n in d.nodes if n.role != "caption"]
     captions = [n for n in d.nodes if n.role == "caption"]
     xs = sorted({n.x for n in real})
@@ -352,8 +352,8 @@ def layout(d, node_lines: dict[str, list[list[Run]]], edge_runs: dict[int, list[
         base = max(LANE, cap_half[c] + cap_half[c + 1] + 12.0 - half[c] - half[c + 1])
         todo = []
         for k, ch in enumerate(chains):
-            if k in edge_runs and col[d.edges[k].target] == c + 1:
-                hw, hh = text_box([edge_runs[k]], LABEL_SIZE, LABEL_PAD)
+            if k in edge_lines and col[d.edges[k].target] == c + 1:
+                hw, hh = text_box(edge_lines[k], LABEL_SIZE, LABEL_PAD)
                 todo.append((k, hw, hh, slot_y(k, ch[-2], True), in_port[k]))
         width, spots = _place_labels(todo, base)
         lanes.append(width)
@@ -387,8 +387,8 @@ def layout(d, node_lines: dict[str, list[list[Run]]], edge_runs: dict[int, list[
     labels: list[PlacedLabel] = []
     for k, (x, y) in sorted(label_at.items()):
         c = col[d.edges[k].target] - 1
-        hw, hh = text_box([edge_runs[k]], LABEL_SIZE, LABEL_PAD)
-        labels.append(PlacedLabel(k, Box(centre[c] + half[c] + x, y, hw, hh), edge_runs[k]))
+        hw, hh = text_box(edge_lines[k], LABEL_SIZE, LABEL_PAD)
+        labels.append(PlacedLabel(k, Box(centre[c] + half[c] + x, y, hw, hh), edge_lines[k]))
 
     # captions above everything else
     top = min([p.box.top for p in nodes] + [lb.box.top for lb in labels] + [y for e in edges for _, y in e.points])
@@ -491,7 +491,7 @@ def _place_labels(todo, base: float) -> tuple[float, dict[int, tuple[float, floa
     if not todo:
         return base, {}
     widest = max(hw for _, hw, _, _, _ in todo)
-    width = max(base, 2 * widest + 2 * LANE_PAD + 8.0)
+    width = max(base, 2 * widest + 2 * LANE_PAD + min(2 * widest, 50.0))    # room to set labels apart
     for _ in range(7):
         spots = _try_lane(todo, width)
         if spots is not None:

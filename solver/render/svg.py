@@ -106,7 +106,7 @@ def diagram_svg(title: str, lay: Layout) -> str:
         b = lb.box
         body.append(f'<rect x="{_num(b.left)}" y="{_num(b.top)}" width="{_num(2 * b.hw)}" height="{_num(2 * b.hh)}" '
                     'fill="white" fill-opacity="0.9"/>')
-        body.append(_text(b.x, b.y, [lb.runs], LABEL_SIZE))
+        body.append(_text(b.x, b.y, lb.lines, LABEL_SIZE))
     return _document(lay.width, lay.height, title, body)
 
 
@@ -153,10 +153,10 @@ def chart_svg(chart, xlim, ylim, colours, shades, segments) -> str:
     legend_w = max((text_width([(t, 0)], 11.0) for t in series_labels), default=0.0)
     legend_w = legend_w + 40 if series_labels else 0.0
     left, right, top, bottom = 62.0, 14.0 + legend_w, 8.0, 46.0
-    if chart.equal_axes:
+    if chart.equal_axes:          # one unit as long on both axes
         (x0, x1), (y0, y1) = xlim, ylim
-        plot_w = 460.0
-        plot_h = min(max(plot_w * (y1 - y0) / (x1 - x0) if x1 > x0 else plot_w, 200.0), 560.0)
+        scale = min(470.0 / (x1 - x0), 440.0 / (y1 - y0)) if x1 > x0 and y1 > y0 else 1.0
+        plot_w, plot_h = max((x1 - x0) * scale, 120.0), max((y1 - y0) * scale, 120.0)
     else:
         plot_w, plot_h = 470.0, 290.0
     width, height = left + plot_w + right, top + plot_h + bottom
