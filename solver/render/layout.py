@@ -33,7 +33,8 @@ LABEL_PAD = (2.0, 1.0)
 ROW_GAP = 18.0             # between two boxes of one column
 DUMMY = 3.0                # the half height an edge passing a column keeps free
 LANE = 56.0                # the narrowest lane between two columns
-LABEL_GAP = 6.0            # between two labels
+LABEL_GAP = 6.0            # between two labels, at least
+COMFORT = 12.0             # and when there is room
 LANE_PAD = 11.0            # between a label and a column band (the arrow heads stay visible)
 MARGIN = 8.0
 
@@ -523,17 +524,22 @@ def _try_lane(todo, width: float) -> dict[int, tuple[float, float]] | None:
         placed = [Box(*centre(t, hw, y0, y1), hw, hh) for _, hw, hh, y0, y1 in todo]
         if all(not clash(a, b) for i, a in enumerate(placed) for b in placed[i + 1:]):
             return {k: (b.x, b.y) for (k, *_), b in zip(todo, placed)}
+    def clearance(box: Box) -> float:
+        """How far the box is from the nearest label placed (apart along x or along y)."""
+        return min((max(abs(box.x - o.x) - box.hw - o.hw, abs(box.y - o.y) - box.hh - o.hh) for o in taken),
+                   default=float("inf"))
+
     spots: dict[int, tuple[float, float]] = {}
     taken: list[Box] = []
     for k, hw, hh, y0, y1 in sorted(todo, key=lambda t: (t[4], t[3], t[0])):
-        for t in FRACTIONS:
-            box = Box(*centre(t, hw, y0, y1), hw, hh)
-            if not any(clash(box, other) for other in taken):
-                spots[k] = (box.x, box.y)
-                taken.append(box)
-                break
-        else:
+        # the first place with room to spare, else the one farthest from the others if it fits
+        boxes = [Box(*centre(t, hw, y0, y1), hw, hh) for t in FRACTIONS]
+        roomy = [b for b in boxes if clearance(b) >= COMFORT]
+        best = roomy[0] if roomy else max(boxes, key=clearance)
+        if any(clash(best, other) for other in taken):
             return None
+        spots[k] = (best.x, best.y)
+        taken.append(best)
     return spots
 
 
