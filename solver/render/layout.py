@@ -28,11 +28,11 @@ LABEL_SIZE = 11.0
 CAPTION_SIZE = 12.0
 SCRIPT = 0.7               # sub- and superscripts, relative
 LINE = 1.25                # line height, relative to the font size
-NODE_PAD = (7.0, 4.0)      # around a node's text (x, y)
+NODE_PAD = (5.0, 4.0)      # around a node's text (x, y)
 LABEL_PAD = (2.0, 1.0)
 ROW_GAP = 18.0             # between two boxes of one column
 DUMMY = 3.0                # the half height an edge passing a column keeps free
-LANE = 56.0                # the narrowest lane between two columns
+LANE = 40.0                # the narrowest lane between two columns
 LABEL_GAP = 6.0            # between two labels, at least
 COMFORT = 12.0             # and when there is room
 LANE_PAD = 11.0            # between a label and a column band (the arrow heads stay visible)
@@ -492,7 +492,8 @@ def _place_labels(todo, base: float) -> tuple[float, dict[int, tuple[float, floa
     if not todo:
         return base, {}
     widest = max(hw for _, hw, _, _, _ in todo)
-    width = max(base, 2 * widest + 2 * LANE_PAD + min(2 * widest, 50.0))    # room to set labels apart
+    spare = min(2 * widest, 50.0) if len(todo) > 1 else 0.0       # room to set labels apart
+    width = max(base, 2 * widest + 2 * LANE_PAD + spare)
     for _ in range(7):
         spots = _try_lane(todo, width)
         if spots is not None:
