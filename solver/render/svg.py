@@ -136,6 +136,11 @@ def log_ticks(lo: float, hi: float) -> list[float]:
 
 
 def tick_text(v: float, step: float) -> str:
+    """A tick's number, with a true minus sign."""
+    return _tick_number(v, step).replace("-", "−")
+
+
+def _tick_number(v: float, step: float) -> str:
     if v == 0:
         return "0"
     if abs(v) >= 1e5 or abs(v) < 1e-3:
