@@ -53,4 +53,4 @@ examples: $(STAMP)
 	$(PY) examples/build.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info output/*.md output/*.tex output/*.json output/*.pdf output/*.png
+	rm -rf $(VENV) build dist *.egg-info output/*.md output/*.tex output/*.json output/*.pdf output/*.png output/*.svg

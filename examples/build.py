@@ -1,5 +1,6 @@
 """Write the rendered solutions of the seed notes' worked examples into examples/:
-for each problem file listed below, its Markdown with the pictures beside it, and its PDF.
+for each problem file listed below, its Markdown with the pictures beside it (SVG files named
+`<stem>-<question>-<picture>.svg`), and its PDF.
 
     .venv/bin/python examples/build.py          (or: make examples)
 
@@ -50,14 +51,20 @@ def main() -> None:
     from solver.render.pdf import compile_pdf
 
     out = ROOT / "examples"
+    written: set[str] = set()
     for stem in EXAMPLES:
         markdown, assets, latex = sources(stem)
         for name, data in assets.items():
             write_atomic(out / name, data)
+            written.add(name)
         write_atomic(out / f"{stem}.md", markdown.encode())
         pdf, _ = compile_pdf(tagged(latex))
         write_atomic(out / f"{stem}.pdf", pdf)
         print(f"examples/{stem}.md (+{len(assets)} pictures), examples/{stem}.pdf")
+    for old in sorted(out.glob("*.png")) + sorted(out.glob("*.svg")):     # pictures no example draws any more
+        if old.name not in written:
+            old.unlink()
+            print(f"removed examples/{old.name}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Pictures as data: what to draw, not how. The renderers draw them (PNG beside the
-Markdown, TikZ/pgfplots in the LaTeX) from these records, so both show the same thing.
+"""Pictures as data: what to draw, not how. The renderers draw them (SVG beside the
+Markdown, TikZ/pgfplots in the LaTeX) from these records, so both show the same thing; a
+diagram's layout is computed once (solver/render/layout.py) and drawn by both.
 
 Labels that are mathematics are SymPy expressions (formatted by the renderer in the
 question's notation); legend and axis texts are plain text (escaped by the renderer).
@@ -31,7 +32,7 @@ class Boundary:
 
 @dataclass(frozen=True, eq=False)
 class Chart:
-    name: str                     # unique within its question; part of the PNG's file name
+    name: str                     # unique within its question; part of the picture's file name
     title: str
     xlabel: str
     ylabel: str
@@ -68,6 +69,8 @@ class Diagram:
     title: str
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
+    ordered: bool = True          # keep the nodes' order within a column (y); False: the layout
+                                  # may reorder them to cut crossings (solver/render/layout.py)
 
 
 def clip_line(w: tuple[float, float], b: float, xlim: tuple[float, float],

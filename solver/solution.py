@@ -88,7 +88,7 @@ class Solution:
 
     def render(self, fmt: str = "markdown", assets: dict[str, bytes] | None = None, stem: str = "solution",
                brief: bool = False, detail: str = "standard") -> str:
-        """The document as text. Pictures of a Markdown document are files named `stem-...png`
+        """The document as text. Pictures of a Markdown document are files named `stem-...svg`
         put into `assets` when it is given (to be written beside the document), else embedded.
         `brief` drops the words and keeps the mathematics; `detail="full"` writes every matrix
         also entry by entry."""

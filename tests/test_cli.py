@@ -172,8 +172,8 @@ def invoke_cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def pngs(folder):
-    return sorted(p.name for p in folder.glob("*.png"))
+def svgs(folder):
+    return sorted(p.name for p in folder.glob("*.svg"))
 
 
 def test_output_to_a_device_node_writes_through_and_embeds_the_pictures(tmp_path):
@@ -182,7 +182,7 @@ def test_output_to_a_device_node_writes_through_and_embeds_the_pictures(tmp_path
     result = invoke_cli(EXAM, "-o", dev)
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.lstat(dev).st_mode)
-    assert pngs(tmp_path) == []                 # no pictures beside a device
+    assert svgs(tmp_path) == []                 # no pictures beside a device
 
 
 def test_output_to_a_symlink_to_a_device_node(tmp_path):
@@ -201,9 +201,9 @@ def test_output_to_a_fifo_is_written_through_with_the_pictures_inside(tmp_path):
     result = invoke_cli(EXAM, "-o", reader.path)
     assert result.exit_code == 0, result.output
     text = reader.join().decode()
-    assert text.startswith("#") and "data:image/png;base64," in text
+    assert text.startswith("#") and "data:image/svg+xml;base64," in text
     assert stat.S_ISFIFO(os.lstat(reader.path).st_mode)
-    assert pngs(tmp_path) == []
+    assert svgs(tmp_path) == []
 
 
 def test_output_through_a_symlink_to_a_file_replaces_the_target(tmp_path):
@@ -244,22 +244,22 @@ def test_check_output_naming_an_input_is_refused(problem_copy, tmp_path):
 def test_a_picture_that_would_overwrite_the_problem_file_is_refused_before_anything_is_written(
         problem_copy, tmp_path):
     before = problem_copy.read_bytes()
-    (tmp_path / "out-q2-network.png").symlink_to(problem_copy)
+    (tmp_path / "out-q2-network.svg").symlink_to(problem_copy)
     result = invoke_cli(problem_copy, "-o", tmp_path / "out.md")
     assert result.exit_code == 2
-    assert "out-q2-network.png is the problem file" in result.output
+    assert "out-q2-network.svg is the problem file" in result.output
     assert problem_copy.read_bytes() == before
-    assert pngs(tmp_path) == ["out-q2-network.png"] and not (tmp_path / "out.md").exists()
+    assert svgs(tmp_path) == ["out-q2-network.svg"] and not (tmp_path / "out.md").exists()
 
 
 def test_a_picture_path_that_is_a_device_node_is_written_through(tmp_path):
     import stat
-    dev = make_null_device(tmp_path / "out-q1-network.png")
+    dev = make_null_device(tmp_path / "out-q1-network.svg")
     result = invoke_cli(EXAM, "-o", tmp_path / "out.md")
     assert result.exit_code == 0, result.output
     assert stat.S_ISCHR(os.lstat(dev).st_mode)
-    assert "](out-q1-network.png)" in (tmp_path / "out.md").read_text()
-    assert (tmp_path / "out-q2-network.png").read_bytes().startswith(b"\x89PNG")
+    assert "](out-q1-network.svg)" in (tmp_path / "out.md").read_text()
+    assert (tmp_path / "out-q2-network.svg").read_bytes().startswith(b"<svg")
 
 
 @pytest.fixture

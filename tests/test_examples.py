@@ -36,10 +36,10 @@ def test_markdown_is_current(example):
 
 def test_every_picture_is_there_and_referenced(example):
     stem, markdown, assets, _ = example
-    referenced = set(re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", markdown))
+    referenced = set(re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", markdown))
     assert referenced == set(assets)
     for name in referenced:
-        assert (EXAMPLES_DIR / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", STALE
+        assert (EXAMPLES_DIR / name).read_bytes() == assets[name], STALE
 
 
 def test_pdf_was_compiled_from_the_current_latex(example):

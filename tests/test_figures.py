@@ -1,8 +1,9 @@
-"""Pictures: the line clipping, the PNG and TikZ drawings, where Markdown pictures go."""
+"""Pictures: the line clipping, the SVG and TikZ drawings, where Markdown pictures go."""
 from __future__ import annotations
 
 import base64
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 import sympy as sp
@@ -10,11 +11,13 @@ import sympy as sp
 from conftest import latex_engine_or_skip
 from solver.figures import Boundary, Chart, Diagram, Edge, Node, Series, clip_line
 from solver.render.documents import latex_escape, markdown_escape
-from solver.render.figures import MAX_TIKZ_POINTS, Pictures, limits, png, tikz
+from solver.render.figures import MAX_SVG_POINTS, MAX_TIKZ_POINTS, Pictures, limits, svg, tikz
+from solver.render.svg import log_ticks, nice_ticks
 from solver.render.formatter import Formatter
 from solver.render.notation import LayerNotation
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG_START = b"<svg xmlns="
+NS = "{http://www.w3.org/2000/svg}"
 
 
 def formatter(fmt: str) -> Formatter:
@@ -64,21 +67,53 @@ def test_limits_pad_the_data_or_keep_the_given_box():
 
 
 @pytest.mark.parametrize("fig", [CHART, CURVE, DIAGRAM], ids=["points", "curve", "diagram"])
-def test_png_is_a_png_and_deterministic(fig):
+def test_svg_is_well_formed_and_deterministic(fig):
     f = formatter("markdown")
-    first, second = png(fig, f), png(fig, f)
-    assert first.startswith(PNG_MAGIC) and len(first) > 2000
+    first, second = svg(fig, f), svg(fig, f)
+    assert first.startswith(SVG_START) and len(first) > 1000
     assert first == second
+    root = ET.fromstring(first)
+    assert root.find(f"{NS}title").text == fig.title
+
+
+def test_svg_chart_escapes_its_texts_and_draws_every_point_and_line():
+    data = svg(CHART, formatter("markdown"))
+    root = ET.fromstring(data)
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "Points & lines" in "".join(t for t in texts if t) and b"Points &amp; lines" in data
+    assert {"class 0", "class 1", "start", "epoch 1", "x_1", "x_2"} <= set(texts)
+    assert len(root.findall(f".//{NS}circle")) == 2 + 1          # class 0's points and its legend sample
+    assert len([x for x in root.iter(f"{NS}line") if x.get("stroke-dasharray")]) == 2   # the earlier line, twice
+    assert len([x for x in root.iter(f"{NS}line") if x.get("stroke-width") == "2"]) == 2   # the final one
+
+
+def test_svg_curve_on_a_log_axis_is_thinned_and_ticked_by_decades():
+    data = svg(CURVE, formatter("markdown"))
+    root = ET.fromstring(data)
+    line = next(root.iter(f"{NS}polyline"))
+    assert len(line.get("points").split()) <= MAX_SVG_POINTS + 1
+    texts = {t.text for t in root.iter(f"{NS}text")}
+    assert {"1e-3", "0.01", "0.1", "1"} & texts and "0.5" not in texts
+
+
+@pytest.mark.parametrize("lo, hi, expected", [(0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1.0]), (-1.3, 2.2, [-1, 0, 1, 2]),
+                                              (1, 1000, [0, 200, 400, 600, 800, 1000][1:])])
+def test_nice_ticks(lo, hi, expected):
+    assert nice_ticks(lo, hi) == pytest.approx(expected)
+
+
+def test_log_ticks():
+    assert log_ticks(0.0008, 1.3) == pytest.approx([0.001, 0.01, 0.1, 1.0])
 
 
 def test_markdown_pictures_are_files_or_data_uris():
     f = formatter("markdown")
     assets: dict[str, bytes] = {}
-    assert Pictures(assets, "exam-q1").add(CHART, f) == "exam-q1-lines.png"
-    assert assets["exam-q1-lines.png"].startswith(PNG_MAGIC)
+    assert Pictures(assets, "exam-q1").add(CHART, f) == "exam-q1-lines.svg"
+    assert assets["exam-q1-lines.svg"].startswith(SVG_START)
     uri = Pictures(None, "exam-q1").add(CHART, f)
-    assert uri.startswith("data:image/png;base64,")
-    assert base64.b64decode(uri.split(",", 1)[1]).startswith(PNG_MAGIC)
+    assert uri.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]).startswith(SVG_START)
 
 
 def test_tikz_of_a_chart_escapes_text_and_thins_long_curves():
@@ -94,13 +129,13 @@ def test_tikz_of_a_chart_escapes_text_and_thins_long_curves():
 
 def test_tikz_of_a_diagram_draws_every_node_and_edge():
     text = tikz(DIAGRAM, formatter("latex"))
-    assert text.count(r"\node") == 5
+    assert text.count(r"\node") == 5 + 4         # the nodes and the labels
     assert text.count(r"\draw") == 4
     assert r"$u = b \cdot c$" in text
-    assert r"{\footnotesize $33.0000$}" in text    # the value under the node, to the decimals
-    assert r"{\footnotesize $5$}" in text         # a given variable as written
+    assert r"\\ $33.0000$}" in text               # the value under the node, to the decimals
+    assert r"\\ $5$}" in text                     # a given variable as written
     assert "{$3$}" in text and "{$3.0000$}" not in text   # a constant local derivative exact, as written
-    assert "{$c = 2.0000$}" in text                 # a derivative that is a value: to the decimals
+    assert r"{$c$\\ $= 2.0000$}" in text            # a derivative over its value, to the decimals
 
 
 @pytest.mark.latex

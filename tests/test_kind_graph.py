@@ -285,10 +285,10 @@ def test_problem_file_renders_with_pictures(tmp_path):
     sol = solve(ROOT / "problems" / "graphs.yaml")
     assets: dict = {}
     md = sol.render("markdown", assets=assets, stem="graphs")
-    assert sorted(assets) == [f"graphs-{q}-graph.png" for q in sorted(["neuron", "seed1", "seed2", "swish"])]
+    assert sorted(assets) == [f"graphs-{q}-graph.svg" for q in sorted(["neuron", "seed1", "seed2", "swish"])]
     for name in assets:
         assert f"]({name})" in md
-        assert assets[name].startswith(b"\x89PNG")
+        assert assets[name].startswith(b"<svg")
     tex = sol.render("latex")
     assert tex.count(r"\begin{tikzpicture}") == 4
 
@@ -304,8 +304,8 @@ def test_command_line_end_to_end(tmp_path, fmt, ext):
         data = json.loads(text)
         assert data["questions"][0]["answers"]["d_b"] == {"value": 6.0, "exact": 6.0}
     if fmt == "markdown":
-        assert (tmp_path / "graphs-seed2-graph.png").exists()
-        assert "(graphs-seed2-graph.png)" in text
+        assert (tmp_path / "graphs-seed2-graph.svg").exists()
+        assert "(graphs-seed2-graph.svg)" in text
 
 
 def test_command_line_pdf(tmp_path, latex_engine):

@@ -416,9 +416,9 @@ def test_cli_markdown_writes_the_pictures_beside_it(tmp_path):
     assert text.count("Epoch 4 made no update: every point is on its side of the line, so the run stops here, "
                       "after 4 of the 10 epochs allowed.") == 3
     for qid in ("trick", "hinge", "shuffled"):
-        name = f"p-{qid}-lines.png"
+        name = f"p-{qid}-lines.svg"
         assert f"]({name})" in text
-        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+        assert (tmp_path / name).read_bytes().startswith(b"<svg")
 
 
 def test_cli_json_and_latex(tmp_path):

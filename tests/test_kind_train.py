@@ -220,9 +220,9 @@ def test_command_line_writes_every_format(fmt, ext, tmp_path):
         assert isinstance(run, int) and f"loss_epoch{run}" in q2["answers"]
     elif fmt == "markdown":
         for q in ("q1", "q2"):
-            png = tmp_path / f"train-{q}-loss-curve.png"
-            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-            assert f"](train-{q}-loss-curve.png)" in text
+            png = tmp_path / f"train-{q}-loss-curve.svg"
+            assert png.read_bytes().startswith(b"<svg")
+            assert f"](train-{q}-loss-curve.svg)" in text
         assert "| epoch |" in text
     else:
         assert r"\begin{axis}" in text and r"\addlegendentry{stochastic GD (batch 1)}" in text

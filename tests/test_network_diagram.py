@@ -1,8 +1,8 @@
 """The network drawn for forward, backprop and train questions: layout, elision, labels in the
-question's notation, where the labels go, the PNG beside the Markdown and the TikZ."""
+question's notation, where the labels go (tests/test_picture_layout.py checks the drawn coordinates), the SVG
+beside the Markdown and the TikZ."""
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 
@@ -19,14 +19,13 @@ from solver.figures import Diagram
 from solver.model import Layer, Network
 from solver.network_diagram import MAX_LABELLED, network_diagram, shown_units
 from solver.render.documents import latex_escape, markdown_escape
-from solver.render.figures import (TIKZ_SIZES, Pictures, Sizes, _box_of, _edge_text, _node_text, _overlap,
-                                   _plain, label_spots, png, tex_to_text, tikz)
+from solver.render.figures import Pictures, _node_tex, diagram_layout, svg, tikz
 from solver.render.formatter import Formatter
 from solver.render.notation import LayerNotation
 from solver.steps import StepKind
 from solver.symbols import meaning, sym
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG_START = b"<svg xmlns="
 
 
 def network(*sizes: int, activation: str = "sigmoid", bias: bool = True) -> Network:
@@ -81,7 +80,7 @@ def test_the_2_3_1_network_of_the_exam():
     assert by_edge[("x1", "a1_2")] == "W^{[1]}_{21}"       # row j = the unit, column i = the input
     assert by_edge[("x2", "a1_3")] == "W^{[1]}_{32}"
     assert by_edge[("a1_3", "a2_1")] == "W^{[2]}_{13}"
-    captions = [_node_text(n, f, f.tex) for n in d.nodes if n.role == "caption"]
+    captions = [_node_tex(n, f)[0] for n in d.nodes if n.role == "caption"]
     assert captions == [r"a^{[1]} = \sigma{\left(z^{[1]} \right)}", r"\hat{y} = \sigma{\left(z^{[2]} \right)}"]
     assert d.title == "The 2-3-1 network (biases not drawn)"
 
@@ -168,88 +167,49 @@ def test_structure_for_any_sizes(sizes):
 
 # ------------------------------------------------------------------ where the labels go
 
-def _boxes(d: Diagram, f, sizes: Sizes):
-    plain = {n.name: _node_text(dataclasses.replace(n, value=None), f, lambda e: _plain(e, f)) for n in d.nodes}
-    plain.update({k: _edge_text(e, f, lambda x: _plain(x, f)) for k, e in enumerate(d.edges) if e.label is not None})
-    spots = label_spots(d, plain, sizes)
-    where = {n.name: n for n in d.nodes}
-    labels = []
-    for k, t in spots.items():
-        a, b = where[d.edges[k].source], where[d.edges[k].target]
-        labels.append((a.x + t * (b.x - a.x), a.y + t * (b.y - a.y),
-                       *_box_of(plain[k], sizes.label_char, sizes.label_height, sizes.label_pad, sizes)))
-    nodes = [(n.x, n.y, *_box_of(plain[n.name], sizes.node_char, sizes.node_height, sizes.node_pad, sizes))
-             for n in d.nodes if n.role != "elided"]
-    return spots, labels, nodes
-
-
 @pytest.mark.parametrize("sizes", [(1, 1), (2, 3, 1), (2, 2, 1), (4, 2, 3), (3, 2, 2), (4, 8, 8, 1), (10, 20, 3),
                                    (3, 4, 1), (2, 6, 2)])
-def test_labels_cover_neither_one_another_nor_a_node(sizes):
+def test_labels_of_one_gap_stand_in_its_lane(sizes):
+    """A weight label stands between the two columns it joins, on its own edge."""
     net = network(*sizes)
     d = network_diagram(net)
-    spots, labels, nodes = _boxes(d, formatter(net), TIKZ_SIZES)
-    assert len(spots) == sum(e.label is not None for e in d.edges)
-    for i, a in enumerate(labels):
-        assert all(_overlap(a, b) == 0 for b in labels[i + 1:])
-        assert all(_overlap(a, n) == 0 for n in nodes)
+    lay = diagram_layout(d, formatter(net))
+    assert len(lay.labels) == sum(e.label is not None for e in d.edges)
+    for lb in lay.labels:
+        e = d.edges[lb.index]
+        assert lay.node_of[e.source].box.right < lb.box.left and lb.box.right < lay.node_of[e.target].box.left
+        (x0, y0), (x1, y1) = next(pq for pq in zip(lay.edges[lb.index].points, lay.edges[lb.index].points[1:])
+                                  if pq[0][0] <= lb.box.x <= pq[1][0])
+        assert lb.box.y == pytest.approx(y0 + (y1 - y0) * (lb.box.x - x0) / (x1 - x0))
 
 
 def test_labels_of_one_gap_line_up_when_they_can():
-    net = network(2, 3, 1)
+    net = network(2, 2, 1)
     d = network_diagram(net)
-    spots, _, _ = _boxes(d, formatter(net), TIKZ_SIZES)
-    gap1 = {spots[k] for k, e in enumerate(d.edges) if e.target.startswith("a1_")}
-    gap2 = {spots[k] for k, e in enumerate(d.edges) if e.target.startswith("a2_")}
-    assert len(gap1) == 1 and gap1 != {0.5}        # 2 -> 3: the middles of x1-a2 and x2-a1 meet
-    assert gap2 == {0.5}
-
-
-@pytest.mark.parametrize("tex, text", [
-    (r"W^{[1]}_{12}", "W[1]_12"), (r"\hat{y}", "ŷ"), (r"\hat{y}_{2}", "ŷ_2"),
-    (r"\sigma{\left(z^{[1]} \right)}", "σ(z[1])"), (r"\operatorname{ReLU}{\left(z^{[2]} \right)}", "ReLU(z[2])"),
-    (r"w^{1}_{11}", "w^1_11"), (r"x^{(2)}_{1}", "x(2)_1"), (r"\frac{1}{2}", "1/2"), (r"\frac{a + b}{2}", "(a + b)/2"),
-    (r"b \cdot c", "b · c"),
-])
-def test_plain_text_of_a_label(tex, text):
-    assert tex_to_text(tex) == text
-
-
-def test_plain_text_of_semantic_and_ordinary_symbols():
-    f = formatter(network(2, 1))
-    assert _plain(sym("W", 2, 1, 3), f) == "W[2]_13"
-    assert _plain(sp.Symbol("b") * sp.Symbol("c"), f) == "b·c"      # graph symbols: as before
+    lay = diagram_layout(d, formatter(net))
+    gap2 = {round(lb.box.x, 6) for lb in lay.labels if d.edges[lb.index].target.startswith("a2_")}
+    assert len(gap2) == 1
 
 
 # ------------------------------------------------------------------ drawn
 
 @pytest.mark.parametrize("sizes", [(1, 1), (2, 3, 1), (4, 8, 8, 1), (10, 20, 3)])
-def test_png_is_a_deterministic_png(sizes):
+def test_svg_is_a_deterministic_svg(sizes):
     net = network(*sizes)
     d = network_diagram(net)
     f = formatter(net, "markdown")
-    first = png(d, f)
-    assert first.startswith(PNG_MAGIC) and len(first) > 5000
-    assert png(d, f) == first
-
-
-def test_a_label_mathtext_cannot_set_falls_back_to_plain_text(monkeypatch):
-    net = network(2, 1)
-    d = network_diagram(net)
-    f = formatter(net, "markdown")
-    mathtext = png(d, f)
-    monkeypatch.setattr(f, "tex", lambda expr: r"\nosuchcommand{x}")
-    plain = png(d, f)
-    assert plain.startswith(PNG_MAGIC) and plain != mathtext
+    first = svg(d, f)
+    assert first.startswith(SVG_START) and len(first) > 1000
+    assert svg(d, f) == first
 
 
 def test_tikz_draws_every_node_edge_and_label():
     net = network(2, 3, 1)
     d = network_diagram(net)
     text = tikz(d, formatter(net))
-    assert text.count(r"\node[box") == 6
-    assert text.count(r"\draw[->") == 9
-    assert text.count(r"font=\scriptsize] at") == 9           # labels set after every edge
+    assert text.count(r"\node[box=") == 6
+    assert text.count(r"\draw[e]") == 9
+    assert text.count(r"\node[lab=") == 9           # labels set after every edge
     assert r"{$W^{[1]}_{21}$}" in text and r"{$\hat{y}$}" in text
     assert r"$a^{[1]} = \sigma{\left(z^{[1]} \right)}$" in text
     big = tikz(network_diagram(network(10, 20, 3)), formatter(network(10, 20, 3)))
@@ -300,16 +260,16 @@ def test_cli_markdown_writes_the_pictures_beside_it_and_refers_to_them(tmp_path)
     assert result.exit_code == 0, result.output
     text = out.read_text()
     for q in ("q1", "q2", "q3"):
-        picture = tmp_path / f"exam-{q}-network.png"
-        assert picture.read_bytes().startswith(PNG_MAGIC)
-        assert f"](exam-{q}-network.png)" in text
+        picture = tmp_path / f"exam-{q}-network.svg"
+        assert picture.read_bytes().startswith(SVG_START)
+        assert f"](exam-{q}-network.svg)" in text
 
 
 def test_cli_latex_and_json(tmp_path):
     tex = tmp_path / "train.tex"
     result = CliRunner().invoke(main, [str(ROOT / "problems" / "train.yaml"), "--format", "latex", "-o", str(tex)])
     assert result.exit_code == 0, result.output
-    assert tex.read_text().count(r"\begin{tikzpicture}[x=3.2cm") == 2       # one network per question
+    assert tex.read_text().count(r"\begin{tikzpicture}[x=0.72pt") == 2       # one network per question
     result = CliRunner().invoke(main, [str(ROOT / "problems" / "exam1.yaml"), "--format", "json", "-o", "-"])
     assert result.exit_code == 0 and "diagram" not in result.output
 

@@ -364,7 +364,7 @@ def test_command_line_end_to_end(tmp_path):
     assert run.returncode == 0, run.stderr
     text = md.read_text()
     assert r"O_{\text{delta}}" in text
-    for picture in tmp_path.glob("*.png"):
+    for picture in tmp_path.glob("*.svg"):
         assert picture.name in text
     tex = tmp_path / "seed.tex"
     run = subprocess.run([py, "-m", "solver", str(IRIS), "--notation", "batch", "--format", "latex", "-o", str(tex)],

@@ -243,7 +243,7 @@ def test_cli_markdown_with_pictures_latex_and_json(tmp_path):
     r = _cli(SEED, "--format", "markdown", "-o", md)
     assert r.returncode == 0, r.stderr
     text = md.read_text()
-    for name in re.findall(r"\]\(([^)]+\.png)\)", text):
+    for name in re.findall(r"\]\(([^)]+\.svg)\)", text):
         assert (tmp_path / name).exists()
     assert r"w^{1}_{11}" in text
     tex = tmp_path / "s.tex"

@@ -135,7 +135,7 @@ def test_every_picture_is_in_both_formats(problem):
     markdown = solution.render("markdown", assets, problem.stem)
     referenced = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
     assert sorted(referenced) == sorted(assets)
-    assert all(data.startswith(b"\x89PNG") for data in assets.values())
+    assert all(data.startswith(b"<svg") for data in assets.values())
     latex = solution.render("latex")
     assert latex.count(r"\begin{tikzpicture}") == len(referenced)
 

@@ -163,8 +163,8 @@ def test_the_files_written(tmp_path):
     written = write_variants(EXAM, 3, 5, tmp_path, "markdown", Settings(), combined=False, workers=1)
     names = sorted(p.name for p in tmp_path.iterdir())
     for k in (1, 2, 3):
-        for suffix in (".yaml", ".answers.yaml", "-sheet.md", "-key.md", "-q1-network.png", "-q2-network.png",
-                       "-q3-network.png"):
+        for suffix in (".yaml", ".answers.yaml", "-sheet.md", "-key.md", "-q1-network.svg", "-q2-network.svg",
+                       "-q3-network.svg"):
             assert f"exam1-v0{k}{suffix}" in names
     assert len(names) == 21 and len(written) == 21
     # each variant's blank answer sheet says which variant and seed it answers; its question sheet too
@@ -174,7 +174,7 @@ def test_the_files_written(tmp_path):
     assert "Variant 2, seed 5" in (tmp_path / "exam1-v02-sheet.md").read_text()
     sheet = (tmp_path / "exam1-v01-sheet.md").read_text()
     key = (tmp_path / "exam1-v01-key.md").read_text()
-    assert "](exam1-v01-q1-network.png)" in sheet and "](exam1-v01-q1-network.png)" in key
+    assert "](exam1-v01-q1-network.svg)" in sheet and "](exam1-v01-q1-network.svg)" in key
     assert "Step 3." in key and "Step 3." not in sheet                  # the sheet has no solution
     assert "| `dW1` | Gradient of $W^{[1]}$ | $3 \\times 2$ |" in sheet
 

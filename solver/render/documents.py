@@ -79,7 +79,7 @@ def formatter_for(qs, fmt: str, pictures: Pictures | None = None, style: Style =
 
 def render(solution, fmt: str, assets: dict[str, bytes] | None = None, stem: str = "solution",
            style: Style = Style()) -> str:
-    """The document; a Markdown document's pictures go into `assets` as `stem-<question>-<name>.png`
+    """The document; a Markdown document's pictures go into `assets` as `stem-<question>-<name>.svg`
     (to be written beside it), or are embedded as data URIs when `assets` is None."""
     template = environment().get_template(MAIN[fmt])
     esc = latex_escape if fmt == "latex" else markdown_escape
@@ -98,7 +98,7 @@ class _SharedPictures(Pictures):
     drawn once, written once."""
 
     def add(self, fig, f) -> str:
-        name = f"{self.prefix}-{fig.name}.png"
+        name = self.file_name(fig)
         if self.assets is not None and name in self.assets:
             return name
         return super().add(fig, f)

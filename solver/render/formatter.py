@@ -32,7 +32,7 @@ class Formatter:
         self.printer = ExamPrinter(notation, decimals)
 
     def picture(self, fig) -> str:
-        """LaTeX: the TikZ code of a figure; Markdown: the PNG's file name or data URI."""
+        """LaTeX: the TikZ code of a figure; Markdown: the SVG file name or data URI."""
         from . import figures
         if self.fmt == "latex":
             return figures.tikz(fig, self)

@@ -606,27 +606,23 @@ def _whole(graph: Graph) -> sp.Expr:
 # ------------------------------------------------------------------ the picture
 
 def _diagram(graph: Graph, values: dict[int, float], local_of: dict) -> Diagram:
-    """Columns by depth (the variables on the left, the output on the right); within a column,
-    nodes ordered by the mean height of their operands to keep edges from crossing."""
+    """Columns by depth (the output on the right), each variable in the column just before the
+    first node that uses it; within a column the layout orders the nodes to cut crossings and
+    routes every edge around the nodes it does not join (solver/render/layout.py)."""
     depth: dict[int, int] = {}
     for node in graph.nodes:
-        depth[node.index] = 0 if node.role == "input" else 1 + max(depth[c] for c in node.children)
-    columns: dict[int, list[int]] = {}
+        if node.role != "input":
+            depth[node.index] = 1 + max(depth.get(c, 0) for c in node.children)
     for node in graph.nodes:
-        columns.setdefault(depth[node.index], []).append(node.index)
+        if node.role == "input":
+            users = [depth[p] for p in graph.parents(node.index)]
+            depth[node.index] = min(users) - 1 if users else 0
+    # the first order within a column: as the graph lists the nodes (the layout refines it)
     y: dict[int, float] = {}
-    for d in sorted(columns):
-        col = columns[d]
-        if d > 0:
-            col.sort(key=lambda i: sum(y[c] for c in graph.nodes[i].children) / len(graph.nodes[i].children))
-        for k, i in enumerate(col):
-            y[i] = (len(col) - 1) / 2 - k
-    # one sweep back from the right: inputs and early nodes line up under what they feed
-    for d in sorted(columns, reverse=True)[1:]:
-        col = columns[d]
-        col.sort(key=lambda i: -(sum(y[p] for p in graph.parents(i)) / max(len(graph.parents(i)), 1)))
-        for k, i in enumerate(col):
-            y[i] = (len(col) - 1) / 2 - k
+    seen: dict[int, int] = {}
+    for node in graph.nodes:
+        y[node.index] = -float(seen.get(depth[node.index], 0))
+        seen[depth[node.index]] = seen.get(depth[node.index], 0) + 1
     name_of = {n.index: n.symbol for n in graph.nodes}
     nodes = []
     for node in graph.nodes:
@@ -642,4 +638,4 @@ def _diagram(graph: Graph, values: dict[int, float], local_of: dict) -> Diagram:
 
         edges.append(DiagramEdge(graph.nodes[c].name, graph.nodes[p].name, label, e.value if e else None))
     return Diagram("graph", "The computation graph: values in the nodes, local derivatives on the edges",
-                   tuple(nodes), tuple(edges))
+                   tuple(nodes), tuple(edges), ordered=False)
