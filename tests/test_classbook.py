@@ -96,3 +96,26 @@ def test_each_solution_is_computed_once(tmp_path, variant_keys, monkeypatch):
 def test_bad_class_usage_is_exit_2(tmp_path, args, message):
     result = CliRunner().invoke(main, [str(EXAM), *args])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_sheets_of_the_same_name_in_two_folders_get_reports_apart(tmp_path, variant_keys):
+    for folder, name in (("a", "Alice A"), ("b", "Alice B")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "alice.yaml").write_text(yaml.safe_dump({"student": name, "variant": 1, "seed": 3,
+                                                                     **variant_keys[1]}))
+    (tmp_path / "a" / "bob.yaml").write_text(yaml.safe_dump({"student": "Bob", "variant": 1, "seed": 3}))
+    out = tmp_path / "marks"
+    result = CliRunner().invoke(main, [str(EXAM), "--check", str(tmp_path / "a"), str(tmp_path / "b" / "alice.yaml"),
+                                       "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    reports = sorted(p.name for p in out.iterdir() if ".report." in p.name)
+    assert reports == ["a--alice.report.json", "b--alice.report.json", "bob.report.json"]
+    import json
+    assert json.loads((out / "b--alice.report.json").read_text())["student"] == "Alice B"
+
+
+def test_report_names_stay_apart_whatever_the_clash():
+    names = classbook.report_names([Path("a/alice.yaml"), Path("b/alice.yaml"), Path("a--alice.yaml"),
+                                    Path("x.yaml"), Path("x.yml"), Path("c/X.yaml")])
+    assert len({n.casefold() for n in names.values()}) == 6
+    assert names[Path("a/alice.yaml")] == "a--alice" and names[Path("x.yml")] == "x-2"

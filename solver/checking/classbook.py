@@ -147,14 +147,45 @@ def histogram_png(scores) -> bytes:
     return buffer.getvalue()
 
 
+def report_names(paths: list[Path]) -> dict[Path, str]:
+    """The name of each sheet's report (before `.report.<ext>`): its file's stem, or, where two
+    sheets share a stem (a/alice.yaml, b/alice.yaml; compared without case, as some file systems
+    do), its folders from where their paths part, joined by `--` (a--alice, b--alice); a name
+    still taken gets -2, -3, ... in the order of the sheets."""
+    by_stem: dict[str, list[Path]] = {}
+    for p in paths:
+        by_stem.setdefault(p.stem.casefold(), []).append(p)
+    names: dict[Path, str] = {}
+    for p in paths:
+        clash = by_stem[p.stem.casefold()]
+        if len(clash) == 1:
+            names[p] = p.stem
+            continue
+        parents = [q.resolve().parent.parts for q in clash]
+        common = 0
+        while all(len(ps) > common for ps in parents) and len({ps[common] for ps in parents}) == 1:
+            common += 1
+        names[p] = "--".join(p.resolve().parent.parts[common:] + (p.stem,))
+    taken: set[str] = set()
+    for p in paths:
+        name, k = names[p], 1
+        while name.casefold() in taken:
+            k += 1
+            name = f"{names[p]}-{k}"
+        taken.add(name.casefold())
+        names[p] = name
+    return names
+
+
 def class_files(marked: list[Marked], problem: str, fmt: str) -> dict[str, bytes]:
     """Every file of a marked class by name: each sheet's report in `fmt`, the gradebook, the
     summary and its picture."""
     files: dict[str, bytes] = {}
+    names = report_names([m.path for m in marked])
     for m in marked:
         if m.report is not None:
             data = m.report.render(fmt, color=False)
-            files[f"{m.path.stem}.report.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
+            files[f"{names[m.path]}.report.{EXTENSIONS[fmt]}"] = data if isinstance(data, bytes) else data.encode()
     summary = summarize(marked)
     files["gradebook.csv"] = gradebook(marked).encode()
     picture = "summary-scores.png" if summary.scores else None
