@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 from solver import check, solve
 from solver.answersheet import answer_steps, json_value
+from solver.checking import judge
 from solver.checking.values import environment
 from solver.rounding import round_as_shown
 
@@ -124,7 +125,7 @@ def test_a_blank_read_off_later_answers_and_the_later_steps_judged_on_it(solutio
     assert source in data["inferred_from"] and np.shape(data["inferred"]) == np.shape(data["expected"])
 
 
-def test_without_the_bridge_the_same_sheet_loses_every_later_mark(solutions):
+def test_without_the_bridge_the_same_sheet_loses_the_later_marks(solutions, monkeypatch):
     """What the rule changes: delta1 left blank, dW1 and db1 done on the student's own delta1."""
     qs = solutions("exam1.yaml", question="q1").questions[0]
     sheet, later = chained_sheet(qs, "delta1", "delta2")
@@ -134,6 +135,10 @@ def test_without_the_bridge_the_same_sheet_loses_every_later_mark(solutions):
     assert verdicts["W1_new"] == "carried" and verdicts["b1_new"] == "carried"
     text = report.render("text")
     assert "left blank; done on your earlier answers it is" in text and "delta1" in text
+    assert report.score == 13
+    monkeypatch.setattr(judge, "bridge_blanks", lambda *a, **k: {})     # the key's delta1 in the gap
+    without = check(solutions("exam1.yaml", question="q1"), {"q1": sheet})
+    assert without.score == 11 and without.verdicts("q1")["dW1"] == "wrong"
 
 
 def test_several_later_answers_that_disagree_the_blank_is_what_most_of_them_say(solutions):

@@ -1,29 +1,29 @@
 """Blanks bridged: a blank key whose value the student's later answers determine is read off them.
 
-A student who leaves delta1 blank but writes db1 (delta1 summed over the examples) has written
-delta1 after all. For each blank key, latest first, every later step that was computed from it
-and that the student answered (or that was itself read off a later answer) is solved for it:
-the step's own `recompute`, with the student's values of its other inputs and the blank as the
-unknown, must give the student's answer. A step with another input blank too is not used (one
-equation, two unknowns: a total alone does not tell which count was forgotten) until that
-input is read off in its turn; the search goes round until nothing more is read off. The blank is *determined*
-by that step when exactly one value does:
+A student who leaves delta1 blank but writes db1 (delta1 summed over the examples) and dW1
+(delta1 x^T) has written delta1 after all. For each blank key that a later answered step was
+computed from (latest first, and round again while a blank read off lets an earlier one be),
+the value taken for it is, in this order:
 
-- the step, as a function of the blank, has a Jacobian of full rank at the solution (so
-  a blank z is read off a where the activation's slope is not 0: sigmoid, tanh, a ReLU unit
-  that is on; a single sum such as db1 of several examples does not give the several rows of
-  delta1), and
-- the solution fits the student's answer within the marking tolerance, and
-- no other solution fits: a step that is linear in the blank has one; for a nonlinear one the
-  search is started again from other points (0, -v, 1 - v, 2v + 1/2 of the key's value v) and
-  every fit must be the same value (a squared error, or a(1 - a), has two).
+1. its own step done on the student's earlier answers (the key's value for a step computed
+   from the givens alone), at full precision or rounded as shown, when a later answer agrees
+   with it: the student did the step and did not write it down;
+2. else the one value that the later answers determine, when at least two of them agree with
+   it. A later step determines the blank when, solved for it (the step's own `recompute` with
+   the student's other inputs; a step with another input blank too is not used), exactly one
+   value gives the student's answer within the tolerance: the Jacobian has full rank there (a
+   ReLU unit that is off says nothing of its z; one sum db1 of several examples does not give
+   their rows of delta1), and for a step that is not linear in the blank the search started
+   from other points finds no other fit (a squared error, or a(1 - a), has two). Several later
+   steps are also solved together. One later answer alone is not enough: then any answer to it
+   would be "right on its own blank".
 
-Several later steps may determine a blank and disagree (one of them has an arithmetic slip):
-the value taken is the one most of the student's answers agree with, counting the later steps
-that use it and the blank's own step done on the student's earlier values; ties go to the
-earliest step. The blank keeps no marks; later steps are then judged on that value (carried
-when it is not the key's). Nothing here knows a kind: the steps' `recompute` functions are
-the whole story.
+A later answer *agrees* with a value when the step done on it gives the answer within the
+tolerance, and the answer changes with the value (a step the blank does not change confirms
+nothing). The key's own value is taken where it explains the later answers as well. The blank
+keeps no marks; the later steps are judged on the value (carried when it is not the key's).
+Otherwise the later steps are judged with the key's value in the gap, and the report says why.
+Nothing here knows a kind: the steps' `recompute` functions are the whole story.
 """
 from __future__ import annotations
 
