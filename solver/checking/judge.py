@@ -209,8 +209,9 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts, off_key=frozenset())
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
         departed = [k for k in s.inputs if k in given and (verdicts.get(k) in (WRONG, CARRIED) or k in off_key)]
         if departed:
+            named = [f"{k} (left blank, read off your answers)" if k in off_key else k for k in departed]
             return Judgement(s.key, CARRIED, number, expected, as_sheet, recomputed=shown_again,
-                             note=f"done right on your {_and(departed)}")
+                             note=f"done right on your {_and(named)}")
         # right from values that are themselves right (or the key's, where blank): the rounding
         # of the inputs moved the result past the tolerance
         return Judgement(s.key, CORRECT, number, expected, as_sheet, recomputed=shown_again,
