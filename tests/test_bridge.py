@@ -206,3 +206,29 @@ def test_a_total_alone_does_not_say_which_count_was_forgotten(solutions):
     by = {j.key: j for j in check(solution, {"q3": sheet}).question("q3").judgements}
     assert by["total"].verdict == "wrong"
     assert all(by[k].inferred is None for k in key if k != "total")
+
+
+@pytest.mark.parametrize("name", ["exam1.yaml", "graphs.yaml", "params.yaml", "seed_batch.yaml", "perceptron.yaml"])
+def test_any_sheet_of_blanks_and_wild_numbers_is_marked(solutions, name):
+    """Blanks among numbers far off the key (0, 1e-300, 1e300, the sign flipped) never stop the
+    marking: a blank is read off, or said not to be, and the score stays a sum of marks."""
+    import random
+    import warnings
+    solution = solutions(name)
+    rng = random.Random(7)
+    for q in solution.to_json()["questions"]:
+        key = {k: v["value"] for k, v in q["answers"].items() if k != "yhat"}
+        for _ in range(4):
+            sheet = {}
+            for k, v in key.items():
+                r = rng.random()
+                scale = rng.choice([0.0, 1e-300, 1e300, -1.0, 1.37])
+                sheet[k] = None if r < 0.4 else (np.asarray(v, dtype=float) * scale).tolist() if r < 0.6 else v
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                report = check(solution, {q["id"]: sheet})
+            qr = report.question(q["id"])
+            assert qr.score == sum(j.marks for j in qr.judgements if j.verdict in ("correct", "carried"))
+            for j in qr.judgements:
+                assert (j.inferred is None) == (j.inferred_from == ())
+                assert j.inferred is None or sheet[j.key] is None

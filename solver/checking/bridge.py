@@ -57,13 +57,21 @@ def bridge_blanks(steps: list[Step], given: dict[str, np.ndarray], shown: dict[s
     chain = dict(given)
     out: dict[str, Bridge] = {}
     alone: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+    tried: dict[str, frozenset] = {}     # what a blank was last tried with: tried again only on more
+    users_of = {s.key: [t for t in steps if s.key in t.inputs] for s in steps}
     progress = True
     while progress:                      # a blank read off may let an earlier one be read off in turn
         progress = False
         for s in reversed(steps):
             if s.key in chain:
                 continue
-            users = [t for t in steps if s.key in t.inputs and t.key in chain]
+            users = [t for t in users_of[s.key] if t.key in chain]
+            if not users:
+                continue
+            near = frozenset(k for t in [s, *users] for k in (t.key, *t.inputs) if k in chain)
+            if tried.get(s.key) == near:
+                continue
+            tried[s.key] = near
             # a step with another input blank too is one equation in two unknowns
             usable = [t for t in users if not any(k in keys and k != s.key and k not in chain for k in t.inputs)]
             # the blank done on the student's own earlier answers, where a later answer agrees
@@ -71,6 +79,11 @@ def bridge_blanks(steps: list[Step], given: dict[str, np.ndarray], shown: dict[s
             # (a step computed from the givens alone: the key's value)
             own = _run(s, _values(s, chain, shown, keys)) if any(k in keys for k in s.inputs) else \
                 np.asarray(exact.get(s.key, shown.get(s.key)), dtype=float)
+            probe = own if own is not None else np.asarray(exact.get(s.key, shown.get(s.key)), dtype=float)
+            users = [t for t in users if _moves(s, t, probe, chain, shown, keys, tol)]
+            if not users:
+                continue                 # no later answer changes with the blank: nothing tells it
+            usable = [t for t in usable if t in users]
             if own is not None and own.shape == np.shape(exact.get(s.key, own)):
                 rounded = np.asarray(round_as_shown(own, decimals, is_whole(s)), dtype=float)
                 agree, agree_rounded = (_agreeing(s, v, users, chain, shown, keys, tol) for v in (own, rounded))
@@ -110,7 +123,7 @@ def bridge_blanks(steps: list[Step], given: dict[str, np.ndarray], shown: dict[s
                                 tuple(t.key for t in users))
             progress = True
     for s in steps:                      # blanks that later answers were computed from, not read off
-        users = tuple(t.key for t in steps if s.key in t.inputs and t.key in chain)
+        users = tuple(t.key for t in users_of[s.key] if t.key in chain)
         if s.key not in chain and users:
             sources, value = alone.get(s.key, ((), None))
             out[s.key] = Bridge(s.key, None, (), users, sources, value)
@@ -132,6 +145,18 @@ def _run(t: Step, values) -> np.ndarray | None:
     return out if np.all(np.isfinite(out)) else None
 
 
+def _moves(s: Step, t: Step, value, chain, shown, keys, tol) -> bool:
+    """Whether the later step `t` changes with the blank `s` near `value`."""
+    values = _values(t, chain, shown, keys)
+    values[s.key] = value
+    got = _run(t, values)
+    with np.errstate(all="ignore"):
+        values[s.key] = value + 0.01 * (1 + np.abs(value))
+    moved = _run(t, values)
+    return got is None or moved is None or got.shape != moved.shape or \
+        np.max(np.abs(moved - got), initial=0) > tol
+
+
 def _agreeing(s: Step, value, users, chain, shown, keys, tol) -> tuple[str, ...]:
     """The student's later answers that agree with `value` for the blank `s` and change with it
     (a step the blank does not change confirms nothing)."""
@@ -143,7 +168,8 @@ def _agreeing(s: Step, value, users, chain, shown, keys, tol) -> tuple[str, ...]
         got = _run(t, values)
         if got is not None and got.shape == np.shape(chain[t.key]) and \
                 np.all(np.abs(got - chain[t.key]) <= tol * (1 + 1e-9) + 1e-12):
-            values[s.key] = value + 0.01 * (1 + np.abs(value))
+            with np.errstate(all="ignore"):
+                values[s.key] = value + 0.01 * (1 + np.abs(value))
             moved = _run(t, values)
             if moved is None or np.max(np.abs(moved - got), initial=0) > tol:
                 out.append(t.key)
@@ -189,7 +215,10 @@ def _solve(key: str, ts: list[Step], chain, shown, exact, keys, tol) -> np.ndarr
             jac = jacobian(v, fv)
             if jac is None:
                 return None
-            step = np.linalg.lstsq(jac, target - fv, rcond=None)[0]
+            try:
+                step = np.linalg.lstsq(jac, target - fv, rcond=None)[0]
+            except np.linalg.LinAlgError:
+                return None
             v = v + step
             if np.max(np.abs(step), initial=0) <= 1e-12 * (1 + np.max(np.abs(v), initial=0)):
                 break
@@ -210,7 +239,10 @@ def _solve(key: str, ts: list[Step], chain, shown, exact, keys, tol) -> np.ndarr
     if first is None:
         return None
     v, jac = first
-    sv = np.linalg.svd(jac, compute_uv=False)
+    try:
+        sv = np.linalg.svd(jac, compute_uv=False)
+    except np.linalg.LinAlgError:
+        return None
     if sv.size < v.size or sv.min(initial=np.inf) <= 1e-6 * max(1.0, sv.max(initial=0)):
         return None                           # some entry leaves the answer unchanged: not determined
     if not linear(v, jac):                     # is there another value that fits?
