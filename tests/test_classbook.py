@@ -185,3 +185,27 @@ def test_student_names_cannot_run_as_spreadsheet_formulas(tmp_path, variant_keys
         (folder / f"s{i}.yaml").write_text(yaml.safe_dump({"student": name, **variant_keys[1]}))
     book = rows(classbook.gradebook(classbook.mark_class(EXAM, sheet_paths([folder]), Settings())))
     assert [r["student"] for r in book] == ["'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'-2", 'Ada, "the" first']
+
+
+def test_names_are_escaped_wherever_they_land(tmp_path, variant_keys):
+    """A student's name and a sheet's file name in the report, the Markdown and LaTeX summaries
+    and the gradebook: shown as written, never run as markup or as a control sequence."""
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    name = "Zoë $O'Brien_#1 & {x} | \x1b[2J"
+    (folder / "a&b_#1.yaml").write_text(yaml.safe_dump({"student": name, "variant": 1, "seed": 3,
+                                                        **variant_keys[1]}, allow_unicode=True))
+    marked = classbook.mark_class(EXAM, sheet_paths([folder]), Settings())
+    report = marked[0].report
+    assert "Student: Zoë $O'Brien_#1 & {x} | \\x1b[2J; variant 1, seed 3." in report.render("text")
+    assert r"Student: Zoë \$O'Brien\_\#1 \& {x} \| \\x1b\[2J; variant 1, seed 3." in report.render("markdown")
+    latex = report.render("latex")
+    assert r"Student: Zoë \$O'Brien\_\#1 \&" in latex and "\x1b" not in latex
+    summary = classbook.summarize(marked)
+    md = classbook.summary_markdown(summary, "problems/exam1.yaml", None)
+    assert r"| Zoë \$O'Brien\_\#1 \& {x} \| \\x1b\[2J | 1 | 34 / 34 | 100.0 |" in md
+    assert r"a\&b\_\#1.yaml" in md
+    tex = classbook.summary_latex(summary, "problems/exam1.yaml")
+    assert r"Zoë \$O'Brien\_\#1 \&" in tex and "\x1b" not in tex and r"a\&b\_\#1.yaml" in tex
+    book = rows(classbook.gradebook(marked))
+    assert book[0]["student"] == "Zoë $O'Brien_#1 & {x} | \\x1b[2J"

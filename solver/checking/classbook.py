@@ -112,6 +112,7 @@ class Summary:
     departures: list[tuple[str, int]]   # "q1 step 7 (delta2)" -> how many wrong answers part there first
     unmarked: tuple[Marked, ...]
     slips: list[tuple[tuple[str, str, str], int]] = ()   # (question, key, slip) -> how many, most common first
+    rows: tuple[tuple[str, str, str, float, float], ...] = ()   # per marked sheet: file, student, variant, score, out of
 
     @property
     def bins(self) -> list[int]:
@@ -146,7 +147,9 @@ def summarize(marked: list[Marked]) -> Summary:
     scores = tuple(100 * r.score / r.out_of if r.out_of else 0.0 for r in reports)
     return Summary(len(marked), len(reports), reports[0].out_of if reports else 0.0, scores, counts,
                    departures.most_common(5), tuple(m for m in marked if m.report is None),
-                   slips.most_common(5))
+                   slips.most_common(5),
+                   tuple((str(m.path), m.report.student or "", "" if m.report.variant is None else str(m.report.variant),
+                          m.report.score, m.report.out_of) for m in marked if m.report is not None))
 
 
 def histogram_svg(summary: Summary) -> bytes:
@@ -267,9 +270,13 @@ def summary_markdown(summary: Summary, problem: str, picture: str | None) -> str
     if summary.slips:
         lines += ["", "## The most common slips", "", "| key | slip | sheets |", "|---|---|---|"]
         lines += [f"| `{q}.{k}` | {esc(SLIP_WORDS.get(slip, slip))} | {n} |" for (q, k, slip), n in summary.slips]
+    if summary.rows:
+        lines += ["", "## Each sheet", "", "| sheet | student | variant | score | % |", "|---|---|---|---|---|"]
+        lines += [f"| {esc(path)} | {esc(student)} | {variant} | {_points(score)} / {_points(out_of)} | "
+                  f"{100 * score / out_of if out_of else 0:.1f} |" for path, student, variant, score, out_of in summary.rows]
     if summary.unmarked:
         lines += ["", "## Sheets not marked", ""]
-        lines += [f"- `{esc(str(m.path))}`: {esc(visible(m.error or ''))}" for m in summary.unmarked]
+        lines += [f"- {esc(str(m.path))}: {esc(visible(m.error or ''))}" for m in summary.unmarked]
     return "\n".join(lines) + "\n"
 
 
