@@ -227,7 +227,11 @@ def _check_class(problem: Path, items, fmt: str | None, output: str | None, sett
     for name, data in files.items():
         write_atomic(folder / name, data)
     reports = sum(name.endswith(".report." + EXTENSIONS[fmt or REPORT_DEFAULT]) for name in files)
-    click.echo(f"marked {reports} of {len(marked)} sheets: {reports} reports, gradebook.csv and summary.md "
+    summaries = " and ".join(n for n in ("summary.md", "summary.pdf") if n in files)
+    if "summary.pdf" not in files:
+        from .render.pdf import INSTALL_HINT
+        click.echo(f"solve: summary.pdf not written: {INSTALL_HINT}", err=True)
+    click.echo(f"marked {reports} of {len(marked)} sheets: {reports} reports, gradebook.csv and {summaries} "
                f"in {folder}", err=True)
 
 

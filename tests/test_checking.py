@@ -188,6 +188,7 @@ def test_seed_params_slip_forgotten_biases_then_a_total_on_it():
     sheet["biases1"] = None                           # the total alone, without its working
     by_key = {j.key: j for j in check(solution, {"q3": sheet}).question("q3").judgements}
     assert by_key["total"].verdict == "wrong" and by_key["total"].origin == "total"
+    assert "only your total would give it, as 0" in by_key["biases1"].note    # nothing else confirms it
 
 
 # ------------------------------------------------------------------ tolerance and decimals

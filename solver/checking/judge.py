@@ -24,6 +24,7 @@ from ..solution import QuestionSolution
 from ..steps import Step
 from .values import environment
 from .slips import Slip, name_slip
+from .bridge import bridge_blanks
 
 CORRECT, WRONG, CARRIED, MISSING = "correct", "wrong", "carried", "missing"
 # Float noise of a difference of two decimals; an answer exactly half a unit away is right.
@@ -43,6 +44,8 @@ class Judgement:
     recomputed: Any = None           # the step done on the student's own earlier values
     note: str | None = None
     slip: str | None = None          # wrong: the slip that explains it (slips.SLIPS), if one does
+    inferred: Any = None             # missing: the value read off the student's later answers (bridge.py)
+    inferred_from: tuple[str, ...] = ()   # ... and the later keys it was read off
     marks: float = 0.0
     out_of: float = 1.0
 
@@ -101,22 +104,69 @@ def judge_question(qs: QuestionSolution, given: dict[str, np.ndarray], flagged: 
     numbers = qs.numbers
     steps = answer_steps(qs)
     shown, exact = environment(qs), environment(qs, exact=True)
+    bridges = bridge_blanks(steps, given, shown, exact, tol, q.display.decimals, _is_whole)
+    chain = dict(given)                  # the student's values, and the blanks read off later answers
+    chain.update({k: b.value for k, b in bridges.items() if b.value is not None})
     verdicts: dict[str, str] = {}
     origins: dict[str, str] = {}
+    off_key: set[str] = set()            # blanks read off later answers whose value is not the key's
     out = []
     for s in steps:
-        j = _judge(qs, s, given, shown, exact, tol, verdicts)
+        if s.key in bridges:             # blank, and later steps were computed from it
+            j = _bridged(qs, s, Judgement(s.key, MISSING, qs.numbers[s.key], json_value(qs, s, s.value)),
+                         bridges[s.key])
+            if bridges[s.key].value is not None and not _is_keys(s, bridges[s.key].value, tol):
+                off_key.add(s.key)
+        else:
+            j = _judge(qs, s, chain, shown, exact, tol, verdicts, off_key)
         if s.key in transposed:
             j = _as_transposed(qs, s, j)
         verdicts[s.key] = j.verdict
         if j.verdict in (WRONG, CARRIED):
-            origins[s.key] = _origin(s, steps, verdicts, origins)
+            origins[s.key] = _origin(s, steps, verdicts, origins, off_key)
             j = _with(j, origin=origins[s.key], step=numbers[origins[s.key]])
         if s.key in flagged and j.verdict == MISSING:
-            j = _with(j, note=f"not marked: {flagged[s.key]}")
+            j = _with(j, note=f"not marked: {flagged[s.key]}" + (f"; {j.note}" if j.note else ""))
         earned = marks[s.key] if j.verdict in (CORRECT, CARRIED) else 0.0
         out.append(_with(j, marks=earned, out_of=marks[s.key]))
     return QuestionReport(q.id, q.kind, q.title, q.display.decimals, tol, tuple(out), dict(flagged))
+
+
+def _is_keys(s: Step, value, tol: float) -> bool:
+    return bool((_close(value, s.value, tol) | _close(value, s.exact, tol)).all())
+
+
+def _bridged(qs: QuestionSolution, s: Step, j: Judgement, bridge) -> Judgement:
+    """A blank that later steps were computed from: read off the student's later answers, or
+    said to be undetermined (the later steps then use the key's value)."""
+    decimals = qs.question.display.decimals
+    if bridge.value is None and bridge.alone:
+        seen = json_value(qs, s, _typed(s, round_as_shown(bridge.alone_value, decimals, _is_whole(s))))
+        return _with(j, note=f"left blank; only your {_and(list(bridge.alone))} would give it, as "
+                             f"{_written(seen, decimals)}, and nothing else you wrote confirms that: "
+                             "the later steps are judged against the key")
+    if bridge.value is None:
+        return _with(j, note=f"left blank and cannot be told from your later answers ({_and(list(bridge.users))}): "
+                             "the later steps are judged against the key")
+    value = json_value(qs, s, _typed(s, round_as_shown(bridge.value, decimals, _is_whole(s))))
+    same = " (the key's value)" if _is_keys(s, bridge.value, tolerance_of(qs)) else ""
+    sources = list(bridge.sources)
+    if bridge.own:
+        words = (f"left blank; done on your earlier answers it is {_written(value, decimals)}{same}, and your "
+                 f"{_and(sources)} agree{'s' if len(sources) == 1 else ''} with it")
+    else:
+        words = (f"left blank; your {_and(sources)} give{'s' if len(sources) == 1 else ''} it as "
+                 f"{_written(value, decimals)}{same}")
+    return _with(j, inferred=value, inferred_from=bridge.sources, note=words + ": the later steps are judged on that")
+
+
+def _written(value, decimals: int) -> str:
+    from ..rounding import format_number
+    if isinstance(value, list):
+        return "[" + ", ".join(_written(v, decimals) for v in value) + "]"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return format_number(float(value), decimals)
 
 
 def _as_transposed(qs: QuestionSolution, s: Step, j: Judgement) -> Judgement:
@@ -136,7 +186,7 @@ def _with(j: Judgement, **changes) -> Judgement:
     return replace(j, **changes)
 
 
-def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
+def _judge(qs, s: Step, given, shown, exact, tol, verdicts, off_key=frozenset()) -> Judgement:
     number = qs.numbers[s.key]
     expected = json_value(qs, s, s.value)
     if s.key not in given:
@@ -157,17 +207,19 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts) -> Judgement:
         note = slip.words
     if recomputed is not None and _close(mine, recomputed, t).all():
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
-        departed = [k for k in s.inputs if k in given and verdicts.get(k) in (WRONG, CARRIED)]
+        departed = [k for k in s.inputs if k in given and (verdicts.get(k) in (WRONG, CARRIED) or k in off_key)]
         if departed:
+            named = [f"{k} (left blank, read off your answers)" if k in off_key else k for k in departed]
             return Judgement(s.key, CARRIED, number, expected, as_sheet, recomputed=shown_again,
-                             note=f"done right on your {_and(departed)}")
+                             note=f"done right on your {_and(named)}")
         # right from values that are themselves right (or the key's, where blank): the rounding
         # of the inputs moved the result past the tolerance
         return Judgement(s.key, CORRECT, number, expected, as_sheet, recomputed=shown_again,
                          note=f"done right on {_and([k for k in s.inputs if k in verdicts])} as given; "
                               "it differs from the key by rounding")
     shown_again = None
-    if recomputed is not None and any(k in given and verdicts.get(k) in (WRONG, CARRIED) for k in s.inputs):
+    if recomputed is not None and any(k in given and (verdicts.get(k) in (WRONG, CARRIED) or k in off_key)
+                                      for k in s.inputs):
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
     return Judgement(s.key, WRONG, number, expected, as_sheet, wrong_entries=entries, recomputed=shown_again,
                      note=note, slip=slip.name if slip else None)
@@ -246,7 +298,8 @@ def _entries(qs: QuestionSolution, s: Step, bad: np.ndarray) -> tuple[tuple[int,
     return tuple(tuple(int(i) + 1 for i in idx) for idx in zip(*np.nonzero(flat)))
 
 
-def _origin(s: Step, steps: list[Step], verdicts: dict[str, str], origins: dict[str, str]) -> str:
+def _origin(s: Step, steps: list[Step], verdicts: dict[str, str], origins: dict[str, str],
+            off_key: set[str] = frozenset()) -> str:
     """The earliest step, among this one and those it was computed from (all the way back),
     whose answer parts from the key."""
     order = {t.key: i for i, t in enumerate(steps)}
@@ -257,7 +310,7 @@ def _origin(s: Step, steps: list[Step], verdicts: dict[str, str], origins: dict[
         if k in seen or k not in by_key:
             continue
         seen.add(k)
-        if verdicts.get(k) in (WRONG, CARRIED) and order[k] < order[best]:
+        if (verdicts.get(k) in (WRONG, CARRIED) or k in off_key) and order[k] < order[best]:
             best = k
         if verdicts.get(k) != CORRECT or k == s.key:
             stack.extend(by_key[k].inputs)     # a right answer is where the numbers rejoin the key

@@ -164,6 +164,9 @@ def _question_json(q: QuestionReport) -> dict[str, Any]:
             out["note"] = j.note
         if j.slip:
             out["slip"] = j.slip
+        if j.inferred_from:
+            out["inferred"] = j.inferred
+            out["inferred_from"] = list(j.inferred_from)
         keys[j.key] = out
     first = q.first_departure
     return {"id": q.id, "kind": q.kind, "score": _points(q.score), "out_of": _points(q.out_of),
