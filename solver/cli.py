@@ -50,7 +50,9 @@ class _Command(click.Command):
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
                    "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys; "
-                   "answers: a blank answer sheet (YAML) for students. With --check: the report's format "
+                   "answers: a blank answer sheet (YAML) for students; moodle: a Moodle XML quiz (a cloze "
+                   "question per question, a box per entry of every key); qti: an IMS QTI 1.2 zip for "
+                   "Canvas's course import. With --check: the report's format "
                    "(default: text for the terminal); csv: the gradebook of several sheets.")
 @click.option("-o", "--output", help="Where to write; '-' for stdout. Default: output/<problem stem>.<ext> "
                                      "(with --check: stdout, or for several sheets a directory, output/<stem>-marks; "
@@ -95,6 +97,8 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
       solve problems/exam1.yaml --format pdf --carry exact
       solve problems/exam1.yaml --format json -o -  # answer keys on stdout
       solve problems/exam1.yaml --format answers    # output/exam1.answers.yaml, to fill in
+      solve problems/exam1.yaml --format moodle     # output/exam1.xml, for Moodle's question import
+      solve problems/exam1.yaml --format qti        # output/exam1.zip, for Canvas's course import
       solve problems/exam1.yaml --check mine.yaml   # mark the filled-in sheet
       solve problems/exam1.yaml --check sheets/ -o marks/   # a class: reports, gradebook, summary
       solve problems/exam1.yaml --variants 30 --seed 7 -o exam-variants/
@@ -117,9 +121,9 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
             raise UsageError("--check and --variants do different things: give one of them")
         _refuse_stdin(problem, answers)
         to_stdout = output == "-" or (output is None and answers is not None)  # a report goes there by default
-        if fmt == "pdf" and variants is None and to_stdout and sys.stdout.isatty():
-            raise UsageError("--format pdf would write a binary PDF onto the terminal: redirect it "
-                             "(> file.pdf) or give -o FILE")
+        if fmt is not None and FORMATS[fmt].binary and variants is None and to_stdout and sys.stdout.isatty():
+            raise UsageError(f"--format {fmt} would write a binary file onto the terminal: redirect it "
+                             f"(> file.{EXTENSIONS[fmt]}) or give -o FILE")
         if variants is not None:
             from .variants import write_variants
             out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
@@ -169,6 +173,9 @@ def _produce(problem, fmt, settings, assets, stem, style) -> bytes:
     if fmt == "answers":
         from .answersheet import answer_sheet
         return answer_sheet(solution).encode()
+    if FORMATS[fmt].lms:                  # pictures travel inside the file
+        from .exports import export
+        return export(fmt, solution, stem, style)
     if fmt == "pdf":
         from .render.pdf import compile_pdf
         pdf, _ = compile_pdf(solution.render("latex", brief=style.brief, detail=style.detail))

@@ -46,10 +46,11 @@ def test_settings_refuse_an_unknown_notation_with_the_list():
 
 def test_the_derived_lists():
     assert EXTENSIONS == {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json", "answers": "answers.yaml",
-                          "text": "txt", "csv": "csv"}
-    assert formats.SOLUTION_FORMATS == ("markdown", "latex", "pdf", "json", "answers")
+                          "moodle": "xml", "qti": "zip", "text": "txt", "csv": "csv"}
+    assert formats.SOLUTION_FORMATS == ("markdown", "latex", "pdf", "json", "answers", "moodle", "qti")
     assert formats.REPORT_FORMATS == ("text", "markdown", "latex", "pdf", "json")
-    assert formats.VARIANT_FORMATS == ("markdown", "latex", "pdf", "json")
+    assert formats.VARIANT_FORMATS == ("markdown", "latex", "pdf", "json", "moodle", "qti")
+    assert formats.LMS_FORMATS == ("moodle", "qti")
     assert formats.listing(formats.REPORT_FORMATS) == "text, markdown, latex, pdf or json"
 
 
