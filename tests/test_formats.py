@@ -67,4 +67,5 @@ def test_the_renderer_the_report_and_the_variants_read_the_table():
     assert documents.MAIN == {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
     assert set(report.TEMPLATES) == {"text", "markdown", "latex"}
     assert variants.EXTENSIONS == {"markdown": ("md", "md"), "latex": ("tex", "tex"), "pdf": ("pdf", "pdf"),
-                                   "json": ("md", "json")}
+                                   "json": ("md", "json"), "moodle": ("answers.yaml", "xml"),
+                                   "qti": ("answers.yaml", "zip")}
