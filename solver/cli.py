@@ -78,7 +78,8 @@ class _Command(click.Command):
                    "(the report is written all the same), for scripts.")
 @click.option("--variants", type=click.IntRange(1, MAX_VARIANTS), metavar="N",
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
-                   "a question sheet and an answer key, plus combined PDFs.")
+                   "a question sheet and an answer key, plus combined PDFs (--format moodle, qti: every "
+                   "variant in one quiz file, for a random question per student).")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")
 @click.version_option(__version__, "--version", prog_name="solve", message="%(prog)s %(version)s")
 @click.option("--max-params", type=click.IntRange(1, 100_000), default=MAX_PARAMETERS, show_default=True,
