@@ -174,3 +174,23 @@ def test_variants_a_question_group_of_the_variants_per_entry(tmp_path):
         items = numerical_items(g)
         assert [read_item(i)[:2] for i in items] == list(entries)
         assert [f"Variant {k}, seed 5" in i.findtext(f".//{QTI}mattext") for k, i in enumerate(items, 1)] == [True] * 3
+
+
+@pytest.mark.parametrize("problem", sorted(p.name for p in (ROOT / "problems").glob("*.yaml")))
+def test_every_problem_reads_back_from_both_exports(problem):
+    """Every kind's keys survive both exports: the Moodle boxes and the QTI items of every problem
+    file give the JSON key's entries, with the --check tolerance."""
+    from solver.checking.judge import tolerance_of
+    from test_moodle import read_quiz
+
+    solution = solve(ROOT / "problems" / problem)
+    key = solution.to_json()["questions"]
+    moodle = read_quiz(export("moodle", solution, "p"))
+    items = numerical_items(assessment_of(unzip(export("qti", solution, "p"))))
+    qti = iter(items)
+    for q, jq, qs in zip(moodle, key, solution.questions):
+        expected = key_entries(jq["answers"])
+        assert [(label, value) for label, value, _ in q["boxes"]] == expected
+        assert {tol for _, value, tol in q["boxes"]} <= {0.0, tolerance_of(qs)}
+        assert [read_item(next(qti)) for _ in expected] == [(b[0], b[1], b[2]) for b in q["boxes"]]
+    assert next(qti, None) is None
