@@ -194,3 +194,10 @@ def test_every_problem_reads_back_from_both_exports(problem):
         assert {tol for _, value, tol in q["boxes"]} <= {0.0, tolerance_of(qs)}
         assert [read_item(next(qti)) for _ in expected] == [(b[0], b[1], b[2]) for b in q["boxes"]]
     assert next(qti, None) is None
+
+
+def test_the_zip_is_not_written_onto_a_terminal():
+    from test_cli import run_on_terminal
+    status, out, err = run_on_terminal(str(EXAM), "--format", "qti", "-o", "-", "--question", "q3")
+    assert status == 2 and out == b""
+    assert "--format qti would write a binary file onto the terminal" in err and "file.zip" in err
