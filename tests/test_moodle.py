@@ -17,8 +17,8 @@ from solver.exports import export
 from solver.exports.moodle import cloze_text, outside_cloze
 
 EXAM = ROOT / "problems" / "exam1.yaml"
-# {1:NUMERICAL:=value:tolerance#right~*#wrong}, as moodle.py writes it
-CLOZE = re.compile(r"\{1:NUMERICAL:=([^:#~}]+):([^#~}]+)#([^~}]*)~\*#([^~}]*)\}")
+# {N:NUMERICAL:=value:tolerance#right~*#wrong}, as moodle.py writes it
+CLOZE = re.compile(r"\{([0-9]+):NUMERICAL:=([^:#~}]+):([^#~}]+)#([^~}]*)~\*#([^~}]*)\}")
 # What Moodle's parser takes for a sub-question (question/type/multianswer: ANSWER_START_REGEX)
 ANY_SUBQUESTION = re.compile(r"\{[0-9]*:(NUMERICAL|NM|SHORTANSWER|SA|MW|MULTICHOICE|MC|MULTIRESPONSE|MR)[A-Z_]*:")
 HOSTILE = '{1:NUMERICAL:=5:0} </text>]]> <script>alert(1)</script> & ~#}"/\\ $x$ @@PLUGINFILE@@'
@@ -50,12 +50,15 @@ def read_quiz(data: bytes) -> list[dict]:
             continue
         text = q.find("questiontext/text").text
         boxes = []
-        for value, tol, right, wrong in CLOZE.findall(text):
+        weights = {}
+        for weight, value, tol, right, wrong in CLOZE.findall(text):
             label = html.unescape(html.unescape(right)).removesuffix(": right")
             boxes.append((label, float(value), float(tol)))
+            key = label.split("[")[0]
+            weights[key] = weights.get(key, 0) + int(weight)
         assert len(ANY_SUBQUESTION.findall(text)) == len(boxes), "a sub-question the export did not write"
         out.append({"type": q.get("type"), "category": category, "name": q.find("name/text").text,
-                    "text": text, "feedback": q.find("generalfeedback/text").text, "boxes": boxes,
+                    "text": text, "feedback": q.find("generalfeedback/text").text, "boxes": boxes, "weights": weights,
                     "files": {f.get("name"): base64.b64decode(f.text) for f in q.iter("file")}})
     return out
 
@@ -90,6 +93,15 @@ def test_a_files_tolerance_and_whole_numbers(tmp_path):
     params = read_quiz(export("moodle", solve(ROOT / "problems" / "params.yaml"), "params"))
     whole = [b for q in params for b in q["boxes"]]
     assert whole and all(tol == 0 and value == int(value) for _, value, tol in whole)
+
+
+def test_each_key_weighs_its_marks_as_in_check(exam, tmp_path):
+    _, questions = exam
+    assert set(questions[0]["weights"].values()) == {6}, "z1 (3 boxes of 2) weighs what loss (1 box of 6) does"
+    text = EXAM.read_text().replace("    learning_rate: 0.1\n", "    learning_rate: 0.1\n    marks: {dW1: 2, loss: 0.5}\n", 1)
+    (tmp_path / "marks.yaml").write_text(text)
+    [q1, *_] = read_quiz(export("moodle", solve(tmp_path / "marks.yaml"), "marks"))
+    assert q1["weights"]["dW1"] == 2 * q1["weights"]["z1"] == 4 * q1["weights"]["loss"]
 
 
 def test_givens_in_tex_for_mathjax_pictures_embedded_solution_as_general_feedback(exam):

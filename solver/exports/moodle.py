@@ -2,8 +2,9 @@
 
 One `cloze` (Embedded answers) question per question of the problem: the question sheet (the
 givens and what to find, TeX in \\( \\) for Moodle's MathJax filter), then a box for every entry
-of every answer key, `{1:NUMERICAL:=value:tolerance#feedback~*#feedback}` (one mark each, the
-tolerance `--check` marks with), and the worked solution as the general feedback. Pictures
+of every answer key, `{N:NUMERICAL:=value:tolerance#feedback~*#feedback}` (the tolerance `--check`
+marks with; N marks, so that each key weighs its marks as in `--check`), and the worked solution
+as the general feedback. Pictures
 travel inside the file (`<file encoding="base64">`, named `@@PLUGINFILE@@/<name>` in the HTML).
 With --variants, each question of the problem is a category holding one question per variant,
 so that a quiz's random question draws a variant for each student.
@@ -15,14 +16,17 @@ as &#123;), and the feedback inside a sub-question has its special characters as
 from __future__ import annotations
 
 import base64
+import math
 import re
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 from html import escape
 from typing import Sequence
 
 from .common import Entry, LmsKey, LmsQuestion, number_text, with_sources
 
 PLUGINFILE = "@@PLUGINFILE@@/"
+MAX_WEIGHT = 100                # the largest marks of one box (Cloze marks are whole numbers)
 PENALTY = "0.3333333"           # Moodle's default: a third off for each wrong try (interactive mode)
 # Characters Moodle's cloze parser reads inside {...}: written there as HTML entities, which the
 # parser decodes after it has split the sub-question (question/type/multianswer/questiontype.php).
@@ -46,17 +50,30 @@ def outside_cloze(html: str) -> str:
     return SUBQUESTION_START.sub("&#123;", html)
 
 
-def subquestion(e: Entry, step: int) -> str:
-    """`{1:NUMERICAL:=0.5239:0.00005#...~*#...}`: right within the tolerance, anything else wrong."""
+def subquestion(e: Entry, step: int, weight: int = 1) -> str:
+    """`{1:NUMERICAL:=0.5239:0.00005#...~*#...}`: right within the tolerance, anything else wrong;
+    worth `weight` marks."""
     margin = number_text(e.tolerance)
     right = cloze_text(f"{e.label}: right")
     wrong = cloze_text(f"{e.label}: not within {margin} of the key; see step {step} of the worked solution")
-    return f"{{1:NUMERICAL:={e.text}:{margin}#{right}~*#{wrong}}}"
+    return f"{{{weight}:NUMERICAL:={e.text}:{margin}#{right}~*#{wrong}}}"
 
 
-def answer_boxes(k: LmsKey) -> str:
+def weights(keys: Sequence[LmsKey]) -> dict[str, int]:
+    """Each box's marks, a whole number as Cloze wants: a key's marks shared by its entries, as
+    `--check` and the QTI export weigh it, scaled by the least number that makes every share
+    whole; one mark a box when that number would pass MAX_WEIGHT."""
+    shares = {k.key: Fraction(k.marks).limit_denominator(1000) / len(k.entries) for k in keys}
+    scale = math.lcm(*(share.denominator for share in shares.values()))
+    scaled = {key: share * scale for key, share in shares.items()}
+    if any(w > MAX_WEIGHT or w < 1 for w in scaled.values()):
+        return {key: 1 for key in shares}
+    return {key: int(w) for key, w in scaled.items()}
+
+
+def answer_boxes(k: LmsKey, weight: int = 1) -> str:
     """The boxes of one key, shaped like it: one, a row, or a grid for a matrix."""
-    boxes = [subquestion(e, k.step) for e in k.entries]
+    boxes = [subquestion(e, k.step, weight) for e in k.entries]
     head = outside_cloze(f"<code>{escape(k.key)}</code>: {escape(k.what)}")
     if len(k.shape) == 0:
         return f"<p>{head}<br/>{boxes[0]}</p>"
@@ -71,7 +88,8 @@ def answer_boxes(k: LmsKey) -> str:
 def question_text(q: LmsQuestion) -> str:
     sheet = outside_cloze(with_sources(q.sheet_html, q.files, lambda n: PLUGINFILE + n))
     decimals = f"{q.decimals} decimal" + ("s" if q.decimals != 1 else "")
-    answers = "".join(answer_boxes(k) for k in q.keys)
+    marks = weights(q.keys)
+    answers = "".join(answer_boxes(k, marks[k.key]) for k in q.keys)
     label = f"<p><em>{outside_cloze(escape(q.label))}</em></p>" if q.label else ""
     return (f"{label}{sheet}<h4>Your answers</h4><p>One number in each box, to {decimals}.</p>"
             f"{answers}")
