@@ -50,6 +50,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
     Format("pdf", "pdf", variants=("pdf", "pdf")),            # the LaTeX compiled
     Format("json", "json", variants=("md", "json")),          # a JSON key's sheet is Markdown
     Format("answers", "answers.yaml", report=False),          # a blank answer sheet
+    Format("html", "html", report=False, variants=("html", "html")),   # a self-checking page (render/html.py)
     Format("text", "txt", solution=False, report_template="report/report.txt.j2"),   # the terminal's report
     Format("csv", "csv", solution=False, report=False),      # --check of a class: the gradebook
 ]}
