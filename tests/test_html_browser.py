@@ -65,11 +65,12 @@ def pages(tmp_path_factory):
     """problem stem -> (the page's path, the JSON key)"""
     folder = tmp_path_factory.mktemp("pages")
     out = {}
-    for stem in ("exam1", "perceptron", "graphs", "train"):
-        solution = solve(ROOT / "problems" / f"{stem}.yaml")
-        path = folder / f"{stem}.html"
+    for name in ("exam1", "perceptron", "graphs", "train", "exam1-indexed", "exam1-batch"):
+        stem, _, notation = name.partition("-")
+        solution = solve(ROOT / "problems" / f"{stem}.yaml", notation=notation or None)
+        path = folder / f"{name}.html"
         path.write_text(render_html(solution), encoding="utf-8")
-        out[stem] = (path, solution.to_json())
+        out[name] = (path, solution.to_json())
     return out
 
 
@@ -122,7 +123,7 @@ def keys_of(page: Page, question: int = 1) -> list[str]:
     return form.locator(".box-label code").evaluate_all("codes => codes.map(c => c.innerText)")
 
 
-@pytest.mark.parametrize("stem", ["exam1", "perceptron", "graphs", "train"])
+@pytest.mark.parametrize("stem", ["exam1", "perceptron", "graphs", "train", "exam1-indexed", "exam1-batch"])
 def test_every_formula_is_typeset(browser, pages, stem):
     page = Page(browser, pages[stem][0])
     p = page.page
@@ -242,3 +243,17 @@ def test_a_hostile_title_shows_as_typed_and_is_never_typeset(browser, tmp_path):
     assert page.page.inner_text("h1") == hostile
     assert page.page.title() == hostile
     page.close()
+
+
+def test_the_guards_catch_a_request_and_a_console_error(browser, tmp_path):
+    """What the other tests rely on: a page that asks the network for something, or logs an
+    error, is caught (the routed request aborted and listed, the message kept)."""
+    path = tmp_path / "leaky.html"
+    path.write_text('<!DOCTYPE html><title>x</title><img src="http://192.0.2.1/x.png">'
+                    '<script>console.error("boom")</script>', encoding="utf-8")
+    page = Page(browser, path)
+    page.page.wait_for_load_state("load")
+    assert any("boom" in e for e in page.errors)
+    assert browser.outside == ["http://192.0.2.1/x.png"]
+    browser.outside.clear()
+    page.page.close()
