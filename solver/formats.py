@@ -53,6 +53,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
     Format("pdf", "pdf", variants=("pdf", "pdf"), binary=True),            # the LaTeX compiled
     Format("json", "json", variants=("md", "json")),          # a JSON key's sheet is Markdown
     Format("answers", "answers.yaml", report=False),          # a blank answer sheet
+    Format("html", "html", report=False, variants=("html", "html")),   # a self-checking page (render/html.py)
     Format("moodle", "xml", report=False, variants=("answers.yaml", "xml"), lms=True),   # a Moodle XML quiz
     Format("qti", "zip", report=False, variants=("answers.yaml", "zip"), lms=True, binary=True),  # QTI 1.2 for Canvas
     Format("text", "txt", solution=False, report_template="report/report.txt.j2"),   # the terminal's report

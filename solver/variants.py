@@ -344,6 +344,10 @@ def make_variant(plan: Plan, k: int) -> Variant:
         lms = lms_questions(solution, base, plan.style, label)
     elif plan.fmt == "json":
         files[f"{base}-key.json"] = (json.dumps(solution.to_json(), indent=2) + "\n").encode()
+    elif plan.fmt == "html":                  # one page each, pictures inside: the key checks answers
+        from .render.html import render_html
+        files[f"{base}-key.html"] = render_html(solution, plan.style, label=label).encode()
+        files[f"{base}-sheet.html"] = render_html(solution, plan.style, answers=False, label=label).encode()
     elif FORMAT_TABLE[plan.fmt].document:     # markdown, latex: the key as rendered
         key = solution.render(plan.fmt, assets, base, plan.style.brief, plan.style.detail)
         files[f"{base}-key.{key_ext}"] = key.encode()
@@ -353,7 +357,7 @@ def make_variant(plan: Plan, k: int) -> Variant:
             files[f"{base}-key.pdf"] = compile_pdf(solution.render("latex", brief=plan.style.brief, detail=plan.style.detail))[0]
             files[f"{base}-sheet.pdf"] = compile_pdf(render_sheet(solution, "latex", None, base, plan.style,
                                                                   label))[0]
-    if plan.fmt != "pdf" and lms is None:
+    if plan.fmt not in ("pdf", "html") and lms is None:
         sheet_fmt = "latex" if plan.fmt == "latex" else "markdown"
         files[f"{base}-sheet.{sheet_ext}"] = render_sheet(solution, sheet_fmt, assets, base, plan.style,
                                                                   label).encode()
