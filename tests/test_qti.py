@@ -201,3 +201,12 @@ def test_the_zip_is_not_written_onto_a_terminal():
     status, out, err = run_on_terminal(str(EXAM), "--format", "qti", "-o", "-", "--question", "q3")
     assert status == 2 and out == b""
     assert "--format qti would write a binary file onto the terminal" in err and "file.zip" in err
+
+
+def test_each_item_asks_for_its_entry_by_row_and_column(exam):
+    _, files = exam
+    items = numerical_items(assessment_of(files))
+    dw1 = next(i for i in items if read_item(i)[0] == "dW1[2][1]")
+    assert "Give dW1[2][1] (row 2, column 1) to 4 decimals." in dw1.findtext(f".//{QTI}mattext")
+    z1 = next(i for i in items if read_item(i)[0] == "z1[3]")
+    assert "Give z1[3] (entry 3) to 4 decimals." in z1.findtext(f".//{QTI}mattext")

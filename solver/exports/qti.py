@@ -73,8 +73,7 @@ def _title(text: str) -> str:
 
 
 def entry_prompt(q: LmsQuestion, k: LmsKey, e: Entry) -> str:
-    where = "" if not e.index else " entry " + ", ".join(str(i + 1) for i in e.index) + \
-        (" (row, column)" if len(e.index) == 2 else "")
+    where = {0: "", 1: " (entry {})", 2: " (row {}, column {})"}[len(e.index)].format(*(i + 1 for i in e.index))
     decimals = "" if e.tolerance == 0 else f" to {q.decimals} decimal" + ("s" if q.decimals != 1 else "")
     return (f"<p>Question {escape(q.id)}: <code>{escape(k.key)}</code>, {escape(k.what)}.</p>"
             f"<p>Give {escape(e.label)}{escape(where)}{decimals}.</p>")
