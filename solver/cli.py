@@ -50,7 +50,10 @@ class _Command(click.Command):
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None,
               help="markdown (default): the worked solution with $...$ math; latex: a complete document; "
                    "pdf: that document compiled with pdflatex (or xelatex/lualatex); json: the answer keys; "
-                   "answers: a blank answer sheet (YAML) for students. With --check: the report's format "
+                   "answers: a blank answer sheet (YAML) for students; html: a self-contained page that checks "
+                   "a student's answers and unfolds the solution step by step (offline); moodle: a Moodle XML "
+                   "quiz (a cloze question per question, a box per entry of every key); qti: an IMS QTI 1.2 zip "
+                   "for Canvas's course import. With --check: the report's format "
                    "(default: text for the terminal); csv: the gradebook of several sheets.")
 @click.option("-o", "--output", help="Where to write; '-' for stdout. Default: output/<problem stem>.<ext> "
                                      "(with --check: stdout, or for several sheets a directory, output/<stem>-marks; "
@@ -61,6 +64,9 @@ class _Command(click.Command):
 @click.option("--notation", type=click.Choice(NOTATIONS),
               help="How quantities are written: layer (z^[l] = W^[l] a^[l-1] + b^[l]), indexed (w^k_ij, "
                    "O_kj, every partial weight by weight) or batch (H_in = X W_1 over all examples at once).")
+@click.option("--no-answers", is_flag=True,
+              help="With --format html: a question sheet, the givens and a box per answer, without the "
+                   "solution or the key.")
 @click.option("--question", "question_id", metavar="ID", help="Solve only the question with this id.")
 @click.option("--brief", is_flag=True, help="Drop the explaining words, keep the mathematics (an answer key that fits on fewer pages).")
 @click.option("--detail", type=click.Choice(DETAILS), default=DETAILS[0], show_default=True,
@@ -76,7 +82,8 @@ class _Command(click.Command):
                    "(the report is written all the same), for scripts.")
 @click.option("--variants", type=click.IntRange(1, MAX_VARIANTS), metavar="N",
               help="Write N randomized versions (the file's randomize: section): each a problem file, "
-                   "a question sheet and an answer key, plus combined PDFs.")
+                   "a question sheet and an answer key, plus combined PDFs (--format moodle, qti: every "
+                   "variant in one quiz file, for a random question per student).")
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed of --variants: the same seed, the same files.")
 @click.version_option(__version__, "--version", prog_name="solve", message="%(prog)s %(version)s")
 @click.option("--max-params", type=click.IntRange(1, 100_000), default=MAX_PARAMETERS, show_default=True,
@@ -84,8 +91,8 @@ class _Command(click.Command):
 @click.option("--color", "color", type=click.Choice(COLORS), default="auto", show_default=True,
               help="Colour in the --check report: auto (on a terminal, unless the NO_COLOR environment "
                    "variable is set), always or never.")
-def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decimals, carry, notation, question_id,
-         brief, detail, answers, fail_under, variants, seed, max_params, color):
+def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decimals, carry, notation, no_answers,
+         question_id, brief, detail, answers, fail_under, variants, seed, max_params, color):
     """Write the worked solution of the neural-network problems in PROBLEM (a YAML file).
 
     \b
@@ -95,6 +102,9 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
       solve problems/exam1.yaml --format pdf --carry exact
       solve problems/exam1.yaml --format json -o -  # answer keys on stdout
       solve problems/exam1.yaml --format answers    # output/exam1.answers.yaml, to fill in
+      solve problems/exam1.yaml --format html       # output/exam1.html, a self-checking page
+      solve problems/exam1.yaml --format moodle     # output/exam1.xml, for Moodle's question import
+      solve problems/exam1.yaml --format qti        # output/exam1.zip, for Canvas's course import
       solve problems/exam1.yaml --check mine.yaml   # mark the filled-in sheet
       solve problems/exam1.yaml --check sheets/ -o marks/   # a class: reports, gradebook, summary
       solve problems/exam1.yaml --variants 30 --seed 7 -o exam-variants/
@@ -116,10 +126,14 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
         if answers is not None and variants is not None:
             raise UsageError("--check and --variants do different things: give one of them")
         _refuse_stdin(problem, answers)
+        if no_answers and (fmt != "html" or answers is not None or variants is not None):
+            raise UsageError("--no-answers goes with --format html: it writes the page as a question sheet"
+                             + (" (--variants writes each variant's sheet page beside its key page)"
+                                if variants is not None else ""))
         to_stdout = output == "-" or (output is None and answers is not None)  # a report goes there by default
-        if fmt == "pdf" and variants is None and to_stdout and sys.stdout.isatty():
-            raise UsageError("--format pdf would write a binary PDF onto the terminal: redirect it "
-                             "(> file.pdf) or give -o FILE")
+        if fmt is not None and FORMATS[fmt].binary and variants is None and to_stdout and sys.stdout.isatty():
+            raise UsageError(f"--format {fmt} would write a binary file onto the terminal: redirect it "
+                             f"(> file.{EXTENSIONS[fmt]}) or give -o FILE")
         if variants is not None:
             from .variants import write_variants
             out_dir = Path(output) if output and output != "-" else Path("output") / f"{problem.stem}-variants"
@@ -147,7 +161,7 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
         # pictures go beside a file; into a device or a FIFO (as onto stdout) they are embedded
         assets: dict[str, bytes] | None = {} if target is not None and not is_special(target) else None
         data = _produce(problem, fmt, settings, assets, target.stem if target is not None else problem.stem,
-                        Style(brief, detail))
+                        Style(brief, detail), no_answers)
         _write(data, assets or {}, target, inputs)
     except SolveError as exc:
         click.echo(f"solve: {exc}" if not str(exc).startswith(str(problem)) else str(exc), err=True)
@@ -158,17 +172,23 @@ def main(problem: Path, more_sheets, fmt: str | None, output: str | None, decima
         sys.exit(EXIT_INTERNAL)
 
 
-def _produce(problem, fmt, settings, assets, stem, style) -> bytes:
+def _produce(problem, fmt, settings, assets, stem, style, no_answers: bool = False) -> bytes:
     """The document; a Markdown document's pictures are put into `assets` (None: embedded)."""
     from .api import solve
 
     solution = solve(problem, settings)
+    if fmt == "html":                  # one file: its pictures are in it
+        from .render.html import render_html
+        return render_html(solution, style, answers=not no_answers).encode()
     if fmt == "json":
         import json
         return (json.dumps(solution.to_json(), indent=2) + "\n").encode()
     if fmt == "answers":
         from .answersheet import answer_sheet
         return answer_sheet(solution).encode()
+    if FORMATS[fmt].lms:                  # pictures travel inside the file
+        from .exports import export
+        return export(fmt, solution, stem, style)
     if fmt == "pdf":
         from .render.pdf import compile_pdf
         pdf, _ = compile_pdf(solution.render("latex", brief=style.brief, detail=style.detail))

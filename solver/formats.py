@@ -40,6 +40,9 @@ class Format:
     report: bool = True                       # a check report can be written in it
     report_template: str | None = None        # the template of a check report, if rendered from one
     variants: tuple[str, str] | None = None   # --variants: the extensions of a variant's sheet and key
+    lms: bool = False                         # a learning-platform export (solver/exports): with --variants,
+                                              #   every variant in one file, beside each variant's answer sheet
+    binary: bool = False                      # not text: refused onto a terminal
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in [
@@ -47,9 +50,12 @@ FORMATS: dict[str, Format] = {f.name: f for f in [
            variants=("md", "md")),
     Format("latex", "tex", document="latex/solution.tex.j2", report_template="report/report.tex.j2",
            variants=("tex", "tex")),
-    Format("pdf", "pdf", variants=("pdf", "pdf")),            # the LaTeX compiled
+    Format("pdf", "pdf", variants=("pdf", "pdf"), binary=True),            # the LaTeX compiled
     Format("json", "json", variants=("md", "json")),          # a JSON key's sheet is Markdown
     Format("answers", "answers.yaml", report=False),          # a blank answer sheet
+    Format("html", "html", report=False, variants=("html", "html")),   # a self-checking page (render/html.py)
+    Format("moodle", "xml", report=False, variants=("answers.yaml", "xml"), lms=True),   # a Moodle XML quiz
+    Format("qti", "zip", report=False, variants=("answers.yaml", "zip"), lms=True, binary=True),  # QTI 1.2 for Canvas
     Format("text", "txt", solution=False, report_template="report/report.txt.j2"),   # the terminal's report
     Format("csv", "csv", solution=False, report=False),      # --check of a class: the gradebook
 ]}
@@ -60,6 +66,7 @@ SOLUTION_FORMATS = tuple(name for name, f in FORMATS.items() if f.solution)
 REPORT_DEFAULT = "text"
 REPORT_FORMATS = (REPORT_DEFAULT,) + tuple(name for name, f in FORMATS.items() if f.report and name != REPORT_DEFAULT)
 VARIANT_FORMATS = tuple(name for name, f in FORMATS.items() if f.variants)
+LMS_FORMATS = tuple(name for name, f in FORMATS.items() if f.lms)
 DOCUMENTS = {name: f.document for name, f in FORMATS.items() if f.document}
 REPORT_TEMPLATES = {name: f.report_template for name, f in FORMATS.items() if f.report_template}
 

@@ -205,6 +205,7 @@ class Variant:
     files: dict[str, bytes]        # name -> content (problem file, sheet, key, pictures)
     sheet_tex: str                 # its sheet and key as bodies of the combined LaTeX documents
     key_tex: str
+    lms: Any = None                # moodle, qti: its questions for the one file of every variant (exports.common.LmsQuestion)
 
 
 def variant_solution(path: Path, k: int, seed: int, settings) -> Solution:
@@ -337,8 +338,16 @@ def make_variant(plan: Plan, k: int) -> Variant:
                                f"{base}.answers.yaml": answer_sheet(solution, k, plan.seed, str(plan.path)).encode()}
     label = f"Variant {k}, seed {plan.seed}"
     assets: dict[str, bytes] = {}
-    if plan.fmt == "json":
+    lms = None
+    if FORMAT_TABLE[plan.fmt].lms:            # moodle, qti: every variant goes into one file (write_variants)
+        from .exports.common import lms_questions
+        lms = lms_questions(solution, base, plan.style, label)
+    elif plan.fmt == "json":
         files[f"{base}-key.json"] = (json.dumps(solution.to_json(), indent=2) + "\n").encode()
+    elif plan.fmt == "html":                  # one page each, pictures inside: the key checks answers
+        from .render.html import render_html
+        files[f"{base}-key.html"] = render_html(solution, plan.style, label=label).encode()
+        files[f"{base}-sheet.html"] = render_html(solution, plan.style, answers=False, label=label).encode()
     elif FORMAT_TABLE[plan.fmt].document:     # markdown, latex: the key as rendered
         key = solution.render(plan.fmt, assets, base, plan.style.brief, plan.style.detail)
         files[f"{base}-key.{key_ext}"] = key.encode()
@@ -348,13 +357,13 @@ def make_variant(plan: Plan, k: int) -> Variant:
             files[f"{base}-key.pdf"] = compile_pdf(solution.render("latex", brief=plan.style.brief, detail=plan.style.detail))[0]
             files[f"{base}-sheet.pdf"] = compile_pdf(render_sheet(solution, "latex", None, base, plan.style,
                                                                   label))[0]
-    if plan.fmt != "pdf":
+    if plan.fmt not in ("pdf", "html") and lms is None:
         sheet_fmt = "latex" if plan.fmt == "latex" else "markdown"
         files[f"{base}-sheet.{sheet_ext}"] = render_sheet(solution, sheet_fmt, assets, base, plan.style,
                                                                   label).encode()
     files.update(assets)
     return Variant(k, text, draws, files, render_variant_body(solution, "sheet", label, plan.style),
-                   render_variant_body(solution, "key", label, plan.style))
+                   render_variant_body(solution, "key", label, plan.style), lms)
 
 
 @contextlib.contextmanager
@@ -452,6 +461,12 @@ def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: st
         for name, content in variant.files.items():
             write_atomic(out_dir / name, content, inputs)
             written.append(out_dir / name)
+    if FORMAT_TABLE[fmt].lms:
+        from .exports import export_variants
+        target = out_dir / f"{Path(problem_path).stem}.{FORMAT_TABLE[fmt].extension}"
+        write_atomic(target, export_variants(fmt, [v.lms for v in variants], Path(problem_path).stem,
+                                             _title(variants), seed), inputs)
+        written.append(target)
     if combined:
         written += write_combined(variants, out_dir, Path(problem_path).stem, _title(variants), inputs)
     click.echo(f"wrote {n} variant(s) of {problem_path} into {out_dir} ({len(written)} files)", err=True)

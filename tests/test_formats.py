@@ -46,10 +46,11 @@ def test_settings_refuse_an_unknown_notation_with_the_list():
 
 def test_the_derived_lists():
     assert EXTENSIONS == {"markdown": "md", "latex": "tex", "pdf": "pdf", "json": "json", "answers": "answers.yaml",
-                          "text": "txt", "csv": "csv"}
-    assert formats.SOLUTION_FORMATS == ("markdown", "latex", "pdf", "json", "answers")
+                          "html": "html", "moodle": "xml", "qti": "zip", "text": "txt", "csv": "csv"}
+    assert formats.SOLUTION_FORMATS == ("markdown", "latex", "pdf", "json", "answers", "html", "moodle", "qti")
     assert formats.REPORT_FORMATS == ("text", "markdown", "latex", "pdf", "json")
-    assert formats.VARIANT_FORMATS == ("markdown", "latex", "pdf", "json")
+    assert formats.VARIANT_FORMATS == ("markdown", "latex", "pdf", "json", "html", "moodle", "qti")
+    assert formats.LMS_FORMATS == ("moodle", "qti")
     assert formats.listing(formats.REPORT_FORMATS) == "text, markdown, latex, pdf or json"
 
 
@@ -66,4 +67,5 @@ def test_the_renderer_the_report_and_the_variants_read_the_table():
     assert documents.MAIN == {"markdown": "markdown/solution.md.j2", "latex": "latex/solution.tex.j2"}
     assert set(report.TEMPLATES) == {"text", "markdown", "latex"}
     assert variants.EXTENSIONS == {"markdown": ("md", "md"), "latex": ("tex", "tex"), "pdf": ("pdf", "pdf"),
-                                   "json": ("md", "json")}
+                                   "json": ("md", "json"), "html": ("html", "html"),
+                                   "moodle": ("answers.yaml", "xml"), "qti": ("answers.yaml", "zip")}

@@ -151,7 +151,8 @@ def test_the_metadata(dists):
     assert any(c.startswith("Topic :: Education") for c in meta.get_all("Classifier"))
     assert {url.split(",")[0] for url in meta.get_all("Project-URL")} >= {"Homepage", "Source", "Issues"}
     assert {req.split(">")[0].split("=")[0].strip().lower() for req in meta.get_all("Requires-Dist")
-            if "extra ==" not in req} == {"sympy", "numpy", "jinja2", "click", "pyyaml", "matplotlib"}
+            if "extra ==" not in req} == {"sympy", "numpy", "jinja2", "click", "pyyaml", "matplotlib",
+                          "markdown-it-py", "mdit-py-plugins"}
 
 
 # ---------------------------------------------------------------- installed alone, run from elsewhere
@@ -166,13 +167,16 @@ from solver.cli import main
 
 assert Path(solver.__file__).resolve().is_relative_to(Path(sys.prefix).resolve()), solver.__file__
 for problem in sorted(Path("problems").glob("*.yaml")):
-    for fmt, ext in (("markdown", "md"), ("latex", "tex"), ("json", "json"), ("answers", "answers.yaml")):
+    for fmt, ext in (("markdown", "md"), ("latex", "tex"), ("json", "json"), ("answers", "answers.yaml"),
+                     ("html", "html")):
         out = Path("out") / f"{problem.stem}.{ext}"
         try:
             main([str(problem), "--format", fmt, "-o", str(out)], prog_name="solve")
         except SystemExit as stop:
             assert not stop.code, (problem, fmt, stop.code)
         assert out.stat().st_size > 0, out
+    # the page carries the vendored KaTeX and its fonts (the wheel's package data)
+    assert "katex" in out.read_text(encoding="utf-8") and "data:font/woff2" in out.read_text(encoding="utf-8")
 print("ok")
 """
 
