@@ -207,3 +207,11 @@ def test_variants_write_a_key_page_and_a_sheet_page_each(tmp_path):
     variant = solve(tmp_path / "exam1-v01.yaml").to_json()
     assert key_in(key1)["questions"][0]["keys"][0]["value"] == variant["questions"][0]["answers"]["z1"]["value"]
     assert 'id="solve-key"' not in (tmp_path / "exam1-v01-sheet.html").read_text(encoding="utf-8")
+
+
+def test_the_page_goes_to_stdout_and_brief_drops_the_words(tmp_path):
+    result = run(EXAM, "--format", "html", "-o", "-", "--question", "q1", "--brief", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>") and not (tmp_path / "output").exists()
+    assert "Each neuron of layer 1 takes the weighted sum" not in result.stdout
+    assert "Each neuron of layer 1 takes the weighted sum" in page()

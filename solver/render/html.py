@@ -56,8 +56,9 @@ def _inline_html(text: str) -> str:
 
 # ---------------------------------------------------------------- the page (--format html)
 
-# An answer within tolerance * (1 + SLACK) + TINY of the key is right: checking/judge.py's rule.
-SLACK, TINY = 1e-9, 1e-12
+# An answer within tolerance * (1 + SLACK) + TINY of the key is right: checking/judge.py's rule
+# (SLACK is its constant; TINY the absolute slack of its _close).
+TINY = 1e-12
 
 
 def render_html(solution, style=None, answers: bool = True, label: str | None = None) -> str:
@@ -65,6 +66,7 @@ def render_html(solution, style=None, answers: bool = True, label: str | None = 
     page against the key, with --check's tolerance) and the worked solution with every step
     folded; `answers=False` gives the question sheet (no solution, no key in the page). The
     mathematics is typeset by the KaTeX inlined into the page; pictures are data URIs."""
+    from ..checking.judge import SLACK
     from ..formats import Style
     from .documents import _sheet_questions, environment
     from .escape import markdown_escape
@@ -115,7 +117,7 @@ def _key(qs, s, number: int, anchor: str) -> dict:
     """What the page checks one key against: its value as shown and at full precision, the
     tolerance (--check's), the step that shows it and the answer keys it is computed from."""
     from ..answersheet import answer_steps, json_value
-    from ..checking.judge import _is_whole, tolerance_of
+    from ..checking.judge import SLACK, _is_whole, tolerance_of
     keys = {t.key for t in answer_steps(qs)}
     return {"key": s.key, "step": number, "anchor": f"{anchor}-step-{number}",
             "value": _plain(json_value(qs, s, s.value)), "exact": _plain(json_value(qs, s, s.exact)),
