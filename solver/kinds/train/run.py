@@ -23,6 +23,8 @@ SymPy is for the steps shown; none of it runs here.
 """
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +58,46 @@ class Run:
         """How much the loss changed in the last epoch run."""
         k = self.epochs_run
         return abs(float(self.losses[k] - self.losses[k - 1]))
+
+
+class Progress:
+    """A bar on stderr while a long run goes: only on a terminal (nothing on a pipe or in a file),
+    only once the run has taken DELAY seconds (a short run shows nothing), redrawn at most every
+    REDRAW seconds, and wiped when the run ends."""
+    DELAY, REDRAW, WIDTH = 1.0, 0.25, 30
+
+    def __init__(self, label: str, total: int, stream=None):
+        self.label, self.total = label, total
+        self.stream = sys.stderr if stream is None else stream
+        try:
+            self.on = bool(self.stream.isatty())
+        except (AttributeError, ValueError):
+            self.on = False
+        self.start = time.monotonic()
+        self.due = self.start + self.DELAY
+        self.shown = False
+
+    def __call__(self, done: int) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        if now < self.due:
+            return
+        self.due = now + self.REDRAW
+        filled = self.WIDTH * done // max(self.total, 1)
+        left = (now - self.start) * (self.total - done) / max(done, 1)
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                          f"epoch {done:,}/{self.total:,}, about {left:.0f} s left ")
+        self.stream.flush()
+        self.shown = True
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -191,7 +233,9 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
     first = None
     final = None
     epochs_run, stopped, epoch = epochs, False, 0
-    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+    progress = Progress(f"training {q.id} ({'full batch' if full else f'batch {size}'}"
+                        f"{', as rounded' if decimals is not None else ''})", len(losses) - 1)
+    with progress, np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         try:
             cached = forward(x)
             losses[0] = loss_of(cached[1], y)
@@ -203,17 +247,19 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
                     order = rng.permutation(n) if rng is not None else np.arange(n)
                     if rng is not None and len(orders) < SHOWN_ORDERS:
                         orders.append(order)
+                    # the epoch's examples in its order once, then each mini-batch a slice of them
+                    xs, ys = (x[order], y[order]) if rng is not None else (x, y)
                     for start in range(0, n, size):
-                        batch = order[start:start + size]
-                        update(*forward(x[batch]), y[batch])
+                        update(*forward(xs[start:start + size]), ys[start:start + size])
                         if first is None:
-                            first = (batch, tuple(weights), tuple(biases))
+                            first = (order[start:start + size], tuple(weights), tuple(biases))
                 if first is None:
                     first = (np.arange(n), tuple(weights), tuple(biases))
                 cached = forward(x)
                 losses[epoch] = loss_of(cached[1], y)
                 if history and epoch <= epochs_run:
                     kept.append(snapshot())
+                progress(epoch)
                 if final is None and (epoch == epochs or (tolerance is not None and not stopped and
                                                           abs(losses[epoch] - losses[epoch - 1]) < tolerance)):
                     epochs_run, stopped = epoch, epoch < epochs
