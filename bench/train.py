@@ -112,10 +112,61 @@ def torch_loop(q, size: int):
     return final
 
 
+def large_file(path: Path, examples: int, epochs: int, carry: str) -> None:
+    """A 4-8-1 network on `examples` examples, mini-batch 16: the most work fields.py allows."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-1, 1, (examples, 4)).round(3)
+    y = (x[:, 0] - x[:, 1] * x[:, 2] > 0).astype(int)
+    doc = {"carry": carry, "questions": [{
+        "id": "big", "kind": "train", "loss": "bce", "learning_rate": 0.1, "epochs": epochs, "batch": 16,
+        "network": {"inputs": 4, "init": {"weights": 0.1, "biases": 0},
+                    "layers": [{"units": 8, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]},
+        "data": {"x": x.tolist(), "y": y.tolist()}}]}
+    path.write_text(yaml.safe_dump(doc))
+
+
+def process(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of a fresh process."""
+    import resource
+    import subprocess
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{proc.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def large() -> None:
+    """The largest runs the limits allow, whole `solve` processes, beside the bare imports."""
+    from solver.kinds.train.fields import MAX_UPDATES, ROUNDED_WORK
+    imports = [sys.executable, "-c", "import sympy, numpy, jinja2, click, yaml"]
+    base_wall, base_cpu = process(imports)
+    print(f"\nthe largest runs allowed (goal: each within a minute); baseline "
+          f"`python -c 'import sympy, numpy, jinja2, click, yaml'`: {base_wall:.2f} s wall, {base_cpu:.2f} s CPU")
+    cases = [("exact", 10_000, MAX_UPDATES // 625), ("rounded", 2_000, MAX_UPDATES // ROUNDED_WORK // 125)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for carry, examples, epochs in cases:
+            path = Path(tmp) / f"large-{carry}.yaml"
+            large_file(path, examples, epochs, carry)
+            wall, cpu = process([sys.executable, "-m", "solver", str(path), "-o", str(Path(tmp) / "out.md")])
+            updates = epochs * -(-examples // 16)
+            print(f"  solve, carry {carry:7}, {examples:,} examples, batch 16, {epochs:,} epochs ({updates:,} updates): "
+                  f"{wall:6.1f} s wall {cpu:6.1f} s CPU (x{cpu / base_cpu:.0f} the imports' CPU)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--large", action="store_true", help="also the largest runs the limits allow")
+    parser.add_argument("--only-large", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only_large:
+        large()
+        return
     repeats = 1 if args.quick else 5
     try:
         import torch
@@ -152,6 +203,8 @@ def main() -> None:
                   f"{run.losses[-1]:>11.6f} {torch_loss if torch_loss is not None else float('nan'):>11.6f}")
             if torch_loss is not None and not np.isclose(torch_loss, run.losses[-1], rtol=1e-6):
                 print(f"  warning: torch and NumPy end at different losses ({torch_loss} vs {run.losses[-1]})")
+    if args.large:
+        large()
 
 
 if __name__ == "__main__":
