@@ -154,7 +154,8 @@ def large() -> None:
             large_file(path, examples, epochs, carry)
             wall, cpu = process([sys.executable, "-m", "solver", str(path), "-o", str(Path(tmp) / "out.md")])
             updates = epochs * -(-examples // 16)
-            print(f"  solve, carry {carry:7}, {examples:,} examples, batch 16, {epochs:,} epochs ({updates:,} updates): "
+            print(f"  solve, carry {carry:7}, {examples:,} examples, batch 16, {epochs:,} epochs "
+                  f"({updates:,} updates): "
                   f"{wall:6.1f} s wall {cpu:6.1f} s CPU (x{cpu / base_cpu:.0f} the imports' CPU)")
 
 

@@ -463,6 +463,13 @@ def _title(variants: list[Variant]) -> str | None:
     return data.get("title") if isinstance(data, dict) else None
 
 
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 PICTURE = re.compile(r"\\begin\{tikzpicture\}.*?\\end\{tikzpicture\}", re.S)
 
 
@@ -516,8 +523,18 @@ def write_combined(variants: list[Variant], out_dir: Path, stem: str, title: str
         if share:
             pictures, bodies = shared_pictures(bodies)
         documents[name] = render_combined(bodies, title, what, pictures)
-    with reproducible_tex(), concurrent.futures.ThreadPoolExecutor(2) as pool:
-        pdfs = dict(zip(documents, pool.map(lambda tex: compile_pdf(tex, timeout=600)[0], documents.values())))
+    tty = _stderr_is_terminal()
+    if tty:     # a few seconds per 100 variants: say what is going on, on a terminal only
+        count = f"{len(variants)} variant{'s' if len(variants) != 1 else ''}"
+        sys.stderr.write(f"\rtypesetting {' and '.join(documents)} ({count}) ...")
+        sys.stderr.flush()
+    try:
+        with reproducible_tex(), concurrent.futures.ThreadPoolExecutor(2) as pool:
+            pdfs = dict(zip(documents, pool.map(lambda tex: compile_pdf(tex, timeout=600)[0], documents.values())))
+    finally:
+        if tty:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
     for name, pdf in pdfs.items():
         write_atomic(out_dir / name, pdf, inputs)
     return [out_dir / name for name in pdfs]

@@ -86,7 +86,8 @@ def question(acts, loss, reduction, outputs=1, seed=0):
     else:
         y = (rng.uniform(0, 1, (23, outputs)) > 0.5).astype(float)
     net = Network(("a", "b", "c"), layers)
-    return Question("q", "train", None, net, Data(x, y), loss, reduction, learning_rate=0.05 if "mean" in reduction else 0.005)
+    eta = 0.05 if "mean" in reduction else 0.005
+    return Question("q", "train", None, net, Data(x, y), loss, reduction, learning_rate=eta)
 
 
 @pytest.mark.parametrize("acts,loss,reduction,outputs", [

@@ -63,3 +63,31 @@ def test_the_combined_pdfs_have_every_variant_s_pages_and_pictures(tmp_path, lat
         assert len(images) == len(list(plain.glob(name[:-4] + "-*.png"))) >= len(variants)
         for image in images:    # every page as it is with each picture typeset where it stands
             assert image.read_bytes() == (plain / image.name).read_bytes(), image.name
+
+
+class _Terminal:
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+
+def test_typesetting_says_so_on_a_terminal_and_wipes_it(tmp_path, monkeypatch):
+    import sys
+
+    import solver.variants as variants
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr("solver.render.pdf.find_engine", lambda: "pdflatex")
+    monkeypatch.setattr("solver.render.pdf.compile_pdf", lambda tex, timeout=120: (b"%PDF-", ""))
+    v = variants.Variant(1, "title: T\n", 1, {}, "sheet", "key")
+    written = write_combined([v], tmp_path, "p", "T")
+    assert [w.name for w in written] == ["p-sheets.pdf", "p-keys.pdf"]
+    assert screen.text == "\rtypesetting p-sheets.pdf and p-keys.pdf (1 variant) ...\r\033[K"
