@@ -43,7 +43,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/startup.py
 	$(PY) bench/run.py
-	$(PY) bench/train.py
+	$(PY) bench/train.py --large
+	$(PY) bench/perceptron.py
 	$(PY) bench/graph.py
 	$(PY) bench/variants.py
 	$(PY) bench/classbook.py

@@ -478,9 +478,51 @@ def _title(variants: list[Variant]) -> str | None:
     return data.get("title") if isinstance(data, dict) else None
 
 
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+PICTURE = re.compile(r"\\begin\{tikzpicture\}.*?\\end\{tikzpicture\}", re.S)
+
+
+def _box_name(k: int) -> str:
+    """The k-th picture box: \\solvepica ... \\solvepicz, \\solvepicba ... (letters only: a control word)."""
+    letters = ""
+    while True:
+        k, r = divmod(k, 26)
+        letters = chr(ord("a") + r) + letters
+        if not k:
+            return "\\solvepic" + letters
+
+
+def shared_pictures(bodies: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Every TikZ picture that stands more than once in the bodies, typeset once: the pictures
+    to put in a box each at the start of the document (box name, TikZ source), and the bodies
+    with each of those pictures replaced by a copy of its box. The variants of a problem draw
+    the same network, so 100 keys typeset 3 pictures rather than 300; a box is the picture as
+    typeset, so the pages look the same."""
+    counts = Counter(m.group(0) for body in bodies for m in PICTURE.finditer(body))
+    names: dict[str, str] = {}
+    for source, n in counts.items():
+        if n > 1:
+            names[source] = _box_name(len(names))
+    if not names:
+        return [], bodies
+
+    def use(m: re.Match) -> str:
+        name = names.get(m.group(0))
+        return m.group(0) if name is None else f"\\usebox{{{name}}}"
+
+    return [(name, source) for source, name in names.items()], [PICTURE.sub(use, body) for body in bodies]
+
+
 def write_combined(variants: list[Variant], out_dir: Path, stem: str, title: str | None,
-                   inputs=None) -> list[Path]:
-    """<stem>-sheets.pdf and <stem>-keys.pdf, compiled side by side; without an engine, say how to get one."""
+                   inputs=None, share: bool = True) -> list[Path]:
+    """<stem>-sheets.pdf and <stem>-keys.pdf, compiled side by side; without an engine, say how to get one.
+    `share`: typeset each picture that repeats once (shared_pictures); False only to time it without."""
     import click
 
     from .output import write_atomic
@@ -489,10 +531,25 @@ def write_combined(variants: list[Variant], out_dir: Path, stem: str, title: str
     if find_engine() is None:
         click.echo(f"solve: the combined PDFs of sheets and keys were not written: {INSTALL_HINT}", err=True)
         return []
-    documents = {f"{stem}-sheets.pdf": render_combined([v.sheet_tex for v in variants], title, "sheets"),
-                 f"{stem}-keys.pdf": render_combined([v.key_tex for v in variants], title, "keys")}
-    with reproducible_tex(), concurrent.futures.ThreadPoolExecutor(2) as pool:
-        pdfs = dict(zip(documents, pool.map(lambda tex: compile_pdf(tex, timeout=600)[0], documents.values())))
+    documents = {}
+    for name, what, bodies in ((f"{stem}-sheets.pdf", "sheets", [v.sheet_tex for v in variants]),
+                               (f"{stem}-keys.pdf", "keys", [v.key_tex for v in variants])):
+        pictures = ()
+        if share:
+            pictures, bodies = shared_pictures(bodies)
+        documents[name] = render_combined(bodies, title, what, pictures)
+    tty = _stderr_is_terminal()
+    if tty:     # a few seconds per 100 variants: say what is going on, on a terminal only
+        count = f"{len(variants)} variant{'s' if len(variants) != 1 else ''}"
+        sys.stderr.write(f"\rtypesetting {' and '.join(documents)} ({count}) ...")
+        sys.stderr.flush()
+    try:
+        with reproducible_tex(), concurrent.futures.ThreadPoolExecutor(2) as pool:
+            pdfs = dict(zip(documents, pool.map(lambda tex: compile_pdf(tex, timeout=600)[0], documents.values())))
+    finally:
+        if tty:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
     for name, pdf in pdfs.items():
         write_atomic(out_dir / name, pdf, inputs)
     return [out_dir / name for name in pdfs]

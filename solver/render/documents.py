@@ -150,7 +150,8 @@ def render_variant_body(solution, part: str, label: str | None, style: Style = S
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def render_combined(bodies: list[str], title: str | None, what: str) -> str:
-    """One LaTeX document of the bodies of several variants (`what`: sheets or keys)."""
+def render_combined(bodies: list[str], title: str | None, what: str, pictures=()) -> str:
+    """One LaTeX document of the bodies of several variants (`what`: sheets or keys); `pictures`:
+    (box name, TikZ source) of the pictures the bodies copy from a box (variants.shared_pictures)."""
     return environment().get_template("sheet/combined.tex.j2").render(
-        bodies=bodies, title=title, what=what, esc=latex_escape)
+        bodies=bodies, title=title, what=what, esc=latex_escape, pictures=pictures)

@@ -3,7 +3,8 @@
 `run_exact` works in `fractions.Fraction` from the decimal text of the inputs: the
 perceptron's arithmetic (products and sums of decimals) is then exact, and a hand
 solution's rounding is exact decimal rounding. `run_float` is the same algorithm
-written with NumPy float64 vectors; the two must agree (the caller cross-checks).
+in float64 (plain Python floats visit by visit: a NumPy call on a vector of ten costs more
+than its arithmetic); the two must agree (the caller cross-checks).
 
 Conventions (the seeds' notes):
 - score z = w . x + b; the trick predicts the positive class when z >= 0 (on the line
@@ -22,7 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from operator import mul
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -36,8 +38,9 @@ TOLERANCE_DIVISOR = 2 ** 30     # 1 / SCORE_TOLERANCE, for the exact run's whole
 SCORE_TOLERANCE = 1 / TOLERANCE_DIVISOR
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(NamedTuple):
+    """One visit of one point (a named tuple: a run makes up to 100,000 of them, and a frozen
+    dataclass costs three times as much to make)."""
     epoch: int                  # 1-based
     t: int                      # visit number over the whole run, 1-based
     point: int                  # index of the point, 0-based
@@ -153,90 +156,177 @@ def run_exact(points: Sequence[Sequence[float]], labels: Sequence[int], classes:
         on one side of the line here and on it there)."""
         return 0 if abs(total) * TOLERANCE_DIVISOR <= size else total
 
+    def settled(total: int, size: int, scale: int) -> int:
+        """near_zero, then written."""
+        return written(0 if abs(total) * TOLERANCE_DIVISOR <= size else total, scale)
+
+    x_size = [max(map(abs, row), default=0) for row in X]
+    w_size = sum(map(abs, W))       # the size of a score's terms is at most w_size * x_size[i] + |B sx|
+
     def score(i: int) -> int:
-        terms = [wj * xj for wj, xj in zip(W, X[i])] + [B * sx]
-        return written(near_zero(sum(terms), sum(abs(t) for t in terms)), ss)
+        bx = B * sx
+        total = sum(map(mul, W, X[i])) + bx
+        if abs(total) * TOLERANCE_DIVISOR <= w_size * x_size[i] + abs(bx):     # perhaps near 0: look closer
+            size = sum(abs(wj * xj) for wj, xj in zip(W, X[i])) + abs(bx)
+            total = near_zero(total, size)
+        return written(total, ss)
 
     negative, positive = classes
+    hinge = rule == "hinge"
+    # The errors at the end of an epoch: a float pass over every point first, the exact score only
+    # for the points whose float score could be wrong about the side (see _unsure).
+    try:
+        Xf = np.array(X, dtype=float)
+    except OverflowError:       # coordinates past the floats: every score exactly
+        Xf = np.full((len(X), len(W)), np.inf)
+    z_floor = (ss // 10 ** decimals) / 2 if decimals is not None else 0.0    # below it, z is written 0
+    sure = np.zeros(len(ys), dtype=bool)
+    signs = np.zeros(len(ys))
+    steps = {}                  # k -> float(k * eta)
     visits: list[Visit] = []
     done: list[Epoch] = []
     t = 0
+    shown_w, shown_b = tuple(wj / sw for wj in W), B / sw    # the floats of w and b, redone on an update
     for number in range(1, epochs + 1):
         updates = 0
         for i in order[number - 1]:
             t += 1
             y, z = ys[i], score(i)
             y_hat = positive if z >= 0 else negative
-            mistake = y * z <= 0 if rule == "hinge" else y_hat != y
+            mistake = y * z <= 0 if hinge else y_hat != y
             k = 0                       # the update is k eta x: k = y - y_hat (trick), y (hinge)
             if mistake:
-                k = y - y_hat if rule == "trick" else y
-                W = [written(near_zero(wj + k * per_x * xj, abs(wj) + abs(k * per_x * xj)), sw)
-                     for wj, xj in zip(W, X[i])]
-                B = written(near_zero(B + k * per_b, abs(B) + abs(k * per_b)), sw)
+                k = y if hinge else y - y_hat
+                step_x = k * per_x
+                W = [settled(wj + step_x * xj, abs(wj) + abs(step_x * xj), sw) for wj, xj in zip(W, X[i])]
+                B = settled(B + k * per_b, abs(B) + abs(k * per_b), sw)
+                w_size = sum(map(abs, W))
+                shown_w, shown_b = tuple(wj / sw for wj in W), B / sw
                 updates += 1
-            visits.append(Visit(number, t, i, z / ss, y_hat, mistake, float(k * lr),
-                                tuple(wj / sw for wj in W), B / sw))
+            step = steps.get(k)
+            if step is None:
+                step = steps[k] = float(k * lr)
+            visits.append(Visit(number, t, i, z / ss, y_hat, mistake, step, shown_w, shown_b))
         errors = 0
-        for i, y in enumerate(ys):
-            z = score(i)
-            errors += y * z <= 0 if rule == "hinge" else (positive if z >= 0 else negative) != y
+        for i in _unsure(Xf, W, B * sx, sure, z_floor, signs, ys, hinge, positive, negative):
+            z, y = score(i), ys[i]
+            errors += y * z <= 0 if hinge else (positive if z >= 0 else negative) != y
+        errors += int(sure.sum())
         done.append(Epoch(number, updates, errors, tuple(Fraction(wj, sw) for wj in W), Fraction(B, sw)))
         if updates == 0:
             break
     return Run(tuple(visits), tuple(done), stopped_early=len(done) < epochs)
 
 
-# ---------------------------------------------------------------- float: NumPy
+def _unsure(Xf: np.ndarray, W: list[int], bx: int, sure: np.ndarray, z_floor: float, signs: np.ndarray,
+            ys: list[int], hinge: bool, positive: int, negative: int) -> list[int]:
+    """The points whose side of the line (W, B) a float pass cannot tell for certain; `sure` is set
+    to the points it can tell and that are misclassified. A score's side is certain when its float
+    value is further from 0 than the float error (1e-12 of the size of its terms: a product of two
+    whole numbers rounded to floats is within 2**-52 of exact, a sum of eleven within 11 times
+    that), the rounding to the shown decimals (half the last digit) and the snap to 0 allow."""
+    try:
+        Wf, bf = np.array(W, dtype=float), float(bx)
+    except OverflowError:
+        Wf, bf = np.full(len(W), np.inf), np.inf
+    with np.errstate(all="ignore"):
+        terms = Xf * Wf
+        z = terms.sum(axis=1) + bf
+        size = np.abs(terms).sum(axis=1) + abs(bf)
+        margin = np.maximum(size * max(1e-12, 2 * SCORE_TOLERANCE), z_floor) + size * 1e-12
+        certain = np.isfinite(z) & np.isfinite(size) & (np.abs(z) > margin)
+    np.sign(z, out=signs)
+    labels = np.asarray(ys)
+    if hinge:
+        wrong = labels * signs < 0
+    else:
+        wrong = np.where(signs > 0, positive, negative) != labels
+    np.logical_and(certain, wrong, out=sure)
+    return np.flatnonzero(~certain).tolist()
 
-def _snap(score: float, w: np.ndarray, x: np.ndarray, b: float) -> float:
-    scale = float(np.abs(w * x).sum() + abs(b))
-    return 0.0 if abs(score) <= SCORE_TOLERANCE * max(scale, 1e-300) else score
 
+# ---------------------------------------------------------------- float: Python floats
 
-def _cancel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a + b, where a sum that cancels to float noise (0.1 + 0.2 - 0.3) is the exact 0 it is:
-    a weight of noise would put a point on the wrong side of a line it lies on."""
-    total = a + b
-    return np.where(np.abs(total) <= SCORE_TOLERANCE * (np.abs(a) + np.abs(b)), 0.0, total)
+def scalar_rounder(decimals: int | None):
+    """`float_rounder(decimals)` for one float at a time, in plain Python (the same value: the
+    same float operations, np.round(v, 6) being rint(v * 1e6) / 1e6): a NumPy call on one
+    number costs microseconds, and the run writes hundreds of thousands of them."""
+    if decimals is None:
+        return lambda v: v
+    unit = 10.0 ** decimals
+    slow = float_rounder(decimals)
+    floor = math.floor
+
+    def written(v: float) -> float:
+        units = v * unit
+        if -1e8 < units < 1e8:
+            clean = round(units * 1e6) / 1e6      # a whole number of units, or a residue cleared
+            return floor(clean + 0.5) / unit if clean >= 0 else -floor(0.5 - clean) / unit
+        return float(slow(v))
+
+    return written
 
 
 def run_float(points: np.ndarray, labels: np.ndarray, classes: tuple[int, int], w: np.ndarray, b: float,
               eta: float, epochs: int, rule: str, order: tuple[tuple[int, ...], ...],
               decimals: int | None = None) -> Run:
+    """The run in float64, visit by visit in plain Python floats (a NumPy call on a vector of
+    ten costs more than the arithmetic), the errors of each epoch with NumPy over all points."""
     X = np.asarray(points, dtype=float)
     Y = np.asarray(labels, dtype=float)
-    w = np.array(w, dtype=float)
+    rows = X.tolist()
+    ys = Y.tolist()
+    w = [float(v) for v in np.asarray(w, dtype=float).ravel()]
     b = float(b)
     hand = float_rounder(decimals)
+    one = scalar_rounder(decimals)
+    tol = SCORE_TOLERANCE
+    hinge = rule == "hinge"
     negative, positive = classes
     visits: list[Visit] = []
     done: list[Epoch] = []
     t = 0
+    shown = tuple(w)
+    x_size = [max(map(abs, row), default=0.0) for row in rows]
+    w_size = sum(map(abs, w))
     for number in range(1, epochs + 1):
         updates = 0
         for i in order[number - 1]:
             t += 1
-            x, y = X[i], Y[i]
-            score = float(hand(_snap(float(x @ w) + b, w, x, b)))
+            x, y = rows[i], ys[i]
+            raw = sum(map(mul, w, x)) + b
+            # near 0 (within tol of the size of the terms, at most w_size * x_size[i] + |b|): look closer
+            if abs(raw) <= tol * (w_size * x_size[i] * (1 + 1e-9) + abs(b)) and \
+                    abs(raw) <= tol * max(sum(abs(wj * xj) for wj, xj in zip(w, x)) + abs(b), 1e-300):
+                raw = 0.0
+            score = one(raw)
             y_hat = positive if score >= 0 else negative
-            mistake = bool(y * score <= 0) if rule == "hinge" else y_hat != y
+            mistake = y * score <= 0 if hinge else y_hat != y
             step = 0.0
             if mistake:
-                step = eta * (y - y_hat) if rule == "trick" else eta * y
-                w = np.asarray(hand(_cancel(w, step * x)), dtype=float)
-                b = float(hand(_cancel(np.array([b]), np.array([step]))[0]))
+                step = eta * y if hinge else eta * (y - y_hat)
+                new = []
+                for wj, xj in zip(w, x):
+                    moved = step * xj
+                    total = wj + moved
+                    new.append(one(0.0 if abs(total) <= tol * (abs(wj) + abs(moved)) else total))
+                w = new
+                w_size = sum(map(abs, w))
+                total = b + step
+                b = one(0.0 if abs(total) <= tol * (abs(b) + abs(step)) else total)
+                shown = tuple(w)
                 updates += 1
-            visits.append(Visit(number, t, i, score, int(y_hat), mistake, step, tuple(w.tolist()), b))
-        raw = X @ w + b
-        scale = np.abs(X * w).sum(axis=1) + abs(b)
+            visits.append(Visit(number, t, i, score, y_hat, mistake, step, shown, b))
+        wv = np.array(w)
+        raw = X @ wv + b
+        scale = np.abs(X * wv).sum(axis=1) + abs(b)
         scores = np.asarray(hand(np.where(np.abs(raw) <= SCORE_TOLERANCE * np.maximum(scale, 1e-300), 0.0, raw)),
                             dtype=float)
-        if rule == "hinge":
+        if hinge:
             errors = int(np.sum(Y * scores <= 0))
         else:
             errors = int(np.sum(np.where(scores >= 0, positive, negative) != Y))
-        done.append(Epoch(number, updates, errors, tuple(w.tolist()), b))
+        done.append(Epoch(number, updates, errors, tuple(w), b))
         if updates == 0:
             break
     return Run(tuple(visits), tuple(done), stopped_early=len(done) < epochs)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
+from operator import attrgetter
 from typing import ClassVar, Mapping
 
 import numpy as np
@@ -251,10 +253,8 @@ def _cross_check(name: str, fractions: Run, floats: Run) -> None:
         if got != (v.point, v.mistake, v.prediction):
             fail(f"visit {u.t} (epoch {u.epoch}, point {u.point + 1}), decision", got,
                  (v.point, v.mistake, v.prediction))
-    for what, get in (("score", lambda v: [v.score]), ("step", lambda v: [v.step]), ("w", lambda v: list(v.w)),
-                      ("b", lambda v: [v.b])):
-        a = np.array([get(v) for v in fractions.visits], dtype=float)
-        b = np.array([get(v) for v in floats.visits], dtype=float)
+    for what in ("score", "step", "w", "b"):
+        a, b = _column(fractions.visits, what), _column(floats.visits, what)
         scale = max(1.0, float(np.abs(a).max(initial=0.0)))
         off = ~np.isclose(a, b, rtol=RTOL, atol=RTOL * scale)
         if off.any():
@@ -266,6 +266,15 @@ def _cross_check(name: str, fractions: Run, floats: Run) -> None:
             fail(f"epoch {e.number} (updates, errors)", (e.updates, e.errors), (f.updates, f.errors))
     if fractions.stopped_early != floats.stopped_early:
         fail("early stop", fractions.stopped_early, floats.stopped_early)
+
+
+def _column(visits, name: str) -> np.ndarray:
+    """One field of every visit as an array (n, or n x d for w), without a Python list per visit."""
+    values = map(attrgetter(name), visits)
+    if name != "w":
+        return np.fromiter(values, dtype=float, count=len(visits))
+    d = len(visits[0].w) if visits else 0
+    return np.fromiter(chain.from_iterable(values), dtype=float, count=len(visits) * d).reshape(len(visits), d)
 
 
 def _floats(values) -> np.ndarray:

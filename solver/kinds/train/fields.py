@@ -23,10 +23,16 @@ MAX_SETTINGS = 6                  # one colour each in the loss curve
 KEYS = {"epochs": integer(1, MAX_EPOCHS), "batch": one_or_list(any_of(const("full"), integer(1)), MAX_SETTINGS),
         "shuffle": any_of(const(False), integer(0, MAX_SEED)),
         "tolerance": positive()}     # key -> type (solver/fieldtypes.py); tolerance: stop training
-# Work limits (measured: one update of a small network costs about 20 microseconds, and the
-# loss of an epoch one forward pass over every example): past these a solution takes minutes.
+# Work limits, so that the largest run allowed ends within a minute on a small machine (measured
+# on 2 shared cores, bench/train.py --large: an update of a small network costs about 60
+# microseconds of CPU, an example pass about 0.05; 500,000 updates of batch 16 on 10,000
+# examples take about 30 s). Under carry: rounded every value computed is rounded as it is
+# written, which makes an update about 3.5 times dearer, and the unrounded run is done beside
+# it: there every update and every example pass counts ROUNDED_WORK times. A long run shows
+# its progress on a terminal (run.Progress).
 MAX_UPDATES = 500_000
 MAX_EXAMPLE_PASSES = 20_000_000
+ROUNDED_WORK = 5
 BATCH_ALIASES = {
     "batch": "full", "all": "full", "whole": "full", "gd": "full", "vanilla": "full",
     "stochastic": "1", "sgd": "1", "online": "1",
@@ -85,7 +91,7 @@ def read(r: Reader, node: dict, path, question) -> Train:
         tolerance = r.number(node["tolerance"], path + ("tolerance",), positive=True,
                              hint="training stops once the loss changes by less than this from one epoch "
                                   "to the next; leave it out to run every epoch")
-    _check_work(r, path, epochs, batches, n)
+    _check_work(r, path, epochs, batches, n, question.display.carry == "rounded")
     return Train(epochs, batches, shuffle, tolerance)
 
 
@@ -161,14 +167,19 @@ def _shuffle(r: Reader, value: Any, path) -> int | None:
     return value
 
 
-def _check_work(r: Reader, path, epochs: int, batches, n: int) -> None:
+def _check_work(r: Reader, path, epochs: int, batches, n: int, rounded: bool = False) -> None:
+    weight = ROUNDED_WORK if rounded else 1
+    why = (f" (with carry: rounded each counts {ROUNDED_WORK} times: the run rounded as written, and the "
+           "exact run beside it)") if rounded else ""
     updates = sum(epochs * s.updates_per_epoch(n) for s in batches)
-    if updates > MAX_UPDATES:
+    if updates * weight > MAX_UPDATES:
+        most = MAX_UPDATES // weight
         raise r.fail(path + ("epochs",), f"{epochs:,} epochs make {updates:,} updates in all (over "
-                     f"{n} examples), more than {MAX_UPDATES:,}: that takes minutes; use fewer epochs, "
+                     f"{n:,} examples), more than {most:,}{why}: that takes minutes; use fewer epochs, "
                      "larger batches or a tolerance")
     passes = epochs * n * (len(batches) + sum(1 for s in batches if not s.full))
-    if passes > MAX_EXAMPLE_PASSES:
+    if passes * weight > MAX_EXAMPLE_PASSES:
+        most = MAX_EXAMPLE_PASSES // weight
         raise r.fail(path + ("epochs",), f"{epochs:,} epochs over {n:,} examples are {passes:,} example "
-                     f"passes, more than {MAX_EXAMPLE_PASSES:,}: that takes minutes; use fewer epochs or "
+                     f"passes, more than {most:,}{why}: that takes minutes; use fewer epochs or "
                      "a tolerance")

@@ -23,6 +23,8 @@ SymPy is for the steps shown; none of it runs here.
 """
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +34,7 @@ from ...losses import LOSSES, REDUCTIONS
 from ...model import Question
 from ...numeric import through_activation
 from ...rounding import round_fast, round_half_up
-from ...tolerances import snap
+from ...tolerances import KINK_TOLERANCE, snap
 
 SHOWN_ORDERS = 3         # the order of the first epochs is kept for the solution to show
 
@@ -58,6 +60,82 @@ class Run:
         return abs(float(self.losses[k] - self.losses[k - 1]))
 
 
+class Progress:
+    """A bar on stderr while a long run goes: only on a terminal (nothing on a pipe or in a file),
+    only once the run has taken DELAY seconds (a short run shows nothing), redrawn at most every
+    REDRAW seconds, and wiped when the run ends."""
+    DELAY, REDRAW, WIDTH = 1.0, 0.25, 30
+
+    def __init__(self, label: str, total: int, stream=None):
+        self.label, self.total = label, total
+        self.stream = sys.stderr if stream is None else stream
+        try:
+            self.on = bool(self.stream.isatty())
+        except (AttributeError, ValueError):
+            self.on = False
+        self.start = time.monotonic()
+        self.due = self.start + self.DELAY
+        self.shown = False
+
+    def __call__(self, done: int) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        if now < self.due:
+            return
+        self.due = now + self.REDRAW
+        filled = self.WIDTH * done // max(self.total, 1)
+        left = (now - self.start) * (self.total - done) / max(done, 1)
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                          f"epoch {done:,}/{self.total:,}, about {left:.0f} s left ")
+        self.stream.flush()
+        self.shown = True
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """activations._sigmoid in fewer calls, the same numbers: with e = exp(-|z|), 1 / (1 + e)
+    where z >= 0 (e is exp(-z)) and e / (1 + e) where z < 0 (e is exp(z))."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    top = np.where(z >= 0, 1.0, e)
+    e += 1.0
+    return np.divide(top, e, out=e)
+
+
+def _tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z)
+
+
+def _linear(z: np.ndarray) -> np.ndarray:
+    return z            # a fresh array of floats already (activations' forward copies it)
+
+
+_FAST_FORWARD = {"sigmoid": _sigmoid, "tanh": _tanh, "linear": _linear}
+_FAST_DERIVATIVE = {"sigmoid": lambda z, a: a * (1.0 - a), "tanh": lambda z, a: 1.0 - a * a}
+
+
+def _generic_forward(act, alpha):
+    f = act.forward
+    return lambda z: f(z, alpha)
+
+
+def _derivative(act, alpha):
+    fast = _FAST_DERIVATIVE.get(act.name)
+    if fast is not None:
+        return fast
+    f = act.derivative
+    return lambda z, a: f(z, a, alpha)
+
+
 def train(q: Question, size: int, epochs: int, shuffle: int | None = None, tolerance: float | None = None,
           decimals: int | None = None, history: bool = False, at_least: int = 0) -> Run:
     """Train the question's network on its data. `at_least`: keep going past the epoch where the
@@ -79,31 +157,66 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
     def rnd(a):
         return a if decimals is None else round_fast(a, decimals)
 
-    # z within the kink tolerance of 0 is 0, for every activation, as the steps and numeric.py
-    # take it: a product of small givens (1e-9 x 0.3) would else part the two computations.
-    factors: dict[int, float] = {}
+    # Each call below is one NumPy call on a small matrix, where the call costs more than its
+    # arithmetic: the functions are looked up once, and each step does what the generic helpers
+    # (numeric.through_activation, tolerances.snap, activations' forward) do in as few calls,
+    # with the same floating-point operations in the same order, so the numbers are the same.
+    forwards = [_FAST_FORWARD.get(layer.activation) or _generic_forward(act, layer.alpha)
+                for layer, act in zip(net.layers, acts)]
+    derivatives = [None if not act.elementwise else _derivative(act, layer.alpha)
+                   for layer, act in zip(net.layers, acts)]
+    loss_value, loss_grad = loss.value, loss.grad
+    scale_example = example_factor != 1.0        # 1.0 * x is x: the product is skipped
+    layers = range(len(net.layers))
+    factors: dict[int, float] = {}               # batch size -> the reduction's factor
+    backwards = tuple(reversed(layers))
 
     def forward(xb):
         zs, outs = [], [xb]
-        for layer, act, w, b in zip(net.layers, acts, weights, biases):
-            z = rnd(snap(outs[-1] @ w.T + b))
+        a = xb
+        for l in layers:
+            z = a @ weights[l].T
+            z += biases[l]
+            # z within the kink tolerance of 0 is 0, for every activation, as the steps and numeric.py
+            # take it: a product of small givens (1e-9 x 0.3) would else part the two computations.
+            if np.abs(z).min(initial=np.inf) < KINK_TOLERANCE:
+                z = snap(z)
+            if decimals is not None:
+                z = round_fast(z, decimals)
+            a = forwards[l](z)
+            if decimals is not None:
+                a = round_fast(a, decimals)
             zs.append(z)
-            outs.append(rnd(act.forward(z, layer.alpha)))
+            outs.append(a)
         return zs, outs
 
+    def factor(size: int) -> float:
+        m = factors.get(size)
+        if m is None:
+            m = factors[size] = float(red.batch_factor(size))
+        return m
+
     def loss_of(outs, yb):
-        ells = example_factor * loss.value(yb, outs[-1], huber).sum(axis=1)
-        value = float(red.batch_factor(len(ells))) * float(ells.sum())
+        ells = loss_value(yb, outs[-1], huber).sum(axis=1)
+        if scale_example:
+            ells = example_factor * ells
+        value = factor(len(ells)) * float(ells.sum())
         return value if decimals is None else round_half_up(value, decimals)
 
     def update(zs, outs, yb):
-        m = factors.get(len(yb))
-        if m is None:
-            m = factors[len(yb)] = float(red.batch_factor(len(yb)))
-        grad_a = example_factor * loss.grad(yb, outs[-1], huber)
+        m = factor(len(yb))
+        grad_a = loss_grad(yb, outs[-1], huber)
+        if scale_example:
+            grad_a = example_factor * grad_a
         new_w, new_b = list(weights), list(biases)
-        for l in reversed(range(len(net.layers))):
-            delta = rnd(through_activation(net.layers[l], grad_a, zs[l], outs[l + 1]))
+        for l in backwards:
+            derivative = derivatives[l]
+            if derivative is None:          # softmax: its Jacobian
+                delta = through_activation(net.layers[l], grad_a, zs[l], outs[l + 1])
+            else:
+                delta = grad_a * derivative(zs[l], outs[l + 1])
+            if decimals is not None:
+                delta = round_fast(delta, decimals)
             if l > 0:
                 grad_a = delta @ weights[l]
             if move_w:
@@ -122,7 +235,9 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
     first = None
     final = None
     epochs_run, stopped, epoch = epochs, False, 0
-    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+    progress = Progress(f"training {q.id} ({'full batch' if full else f'batch {size}'}"
+                        f"{', as rounded' if decimals is not None else ''})", len(losses) - 1)
+    with progress, np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         try:
             cached = forward(x)
             losses[0] = loss_of(cached[1], y)
@@ -134,17 +249,19 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
                     order = rng.permutation(n) if rng is not None else np.arange(n)
                     if rng is not None and len(orders) < SHOWN_ORDERS:
                         orders.append(order)
+                    # the epoch's examples in its order once, then each mini-batch a slice of them
+                    xs, ys = (x[order], y[order]) if rng is not None else (x, y)
                     for start in range(0, n, size):
-                        batch = order[start:start + size]
-                        update(*forward(x[batch]), y[batch])
+                        update(*forward(xs[start:start + size]), ys[start:start + size])
                         if first is None:
-                            first = (batch, tuple(weights), tuple(biases))
+                            first = (order[start:start + size], tuple(weights), tuple(biases))
                 if first is None:
                     first = (np.arange(n), tuple(weights), tuple(biases))
                 cached = forward(x)
                 losses[epoch] = loss_of(cached[1], y)
                 if history and epoch <= epochs_run:
                     kept.append(snapshot())
+                progress(epoch)
                 if final is None and (epoch == epochs or (tolerance is not None and not stopped and
                                                           abs(losses[epoch] - losses[epoch - 1]) < tolerance)):
                     epochs_run, stopped = epoch, epoch < epochs
