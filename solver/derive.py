@@ -18,7 +18,7 @@ import sympy as sp
 from .activations import ACTIVATIONS, softmax_expr
 from .losses import LOSSES, REDUCTIONS, example_loss_expr
 from .model import Network
-from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, sym
+from .symbols import ALPHA, A, DELTA, Y, YHAT, Z, replace_unevaluated, sym
 from .tolerances import KINK_TOLERANCE, snap
 
 
@@ -161,14 +161,15 @@ def _output_deltas(net: Network, out: OutputRule, huber_delta: float) -> tuple[P
     loss_sym = sym("L")
     units = range(1, layer.units + 1)
     if out.dact is not None:
+        # unevaluated: xreplace would rebuild 2*(yhat - y) as -2*y + 2*yhat, not the notes' form
         result = []
         for j in units:
             inst = {YHAT: sym("a", L, j), Y: sym("y", None, j), Z: sym("z", L, j), ALPHA: sp.Float(layer.alpha),
                     DELTA: sp.Float(huber_delta)}
             result.append(Partial(sym("delta", L, j),
-                                  (Factor(loss_sym, sym("a", L, j), out.dloss.xreplace(inst)),
-                                   Factor(sym("a", L, j), sym("z", L, j), out.dact.xreplace(inst))),
-                                  out.simplified.xreplace(inst)))
+                                  (Factor(loss_sym, sym("a", L, j), replace_unevaluated(out.dloss, inst)),
+                                   Factor(sym("a", L, j), sym("z", L, j), replace_unevaluated(out.dact, inst))),
+                                  replace_unevaluated(out.simplified, inst)))
         return tuple(result)
     result = []
     for j in units:

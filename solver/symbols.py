@@ -54,3 +54,21 @@ class Given(sp.Float):
 
 def given(value: float) -> sp.Float:
     return Given(float(value))
+
+
+def replace_unevaluated(expr: sp.Expr, mapping: dict) -> sp.Expr:
+    """`xreplace` that leaves the result unevaluated, in the order it was written.
+
+    (SymPy's `evaluate(False)` context would do the same but empties SymPy's cache on
+    every entry and exit, which costs more than the replacement itself.)"""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [replace_unevaluated(a, mapping) for a in expr.args]
+    if all(a is b for a, b in zip(args, expr.args)):
+        return expr
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:   # node types without an `evaluate` switch (conditions, pairs)
+        return expr.func(*args)

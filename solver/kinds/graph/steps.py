@@ -31,7 +31,7 @@ from ...figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
 from ...model import Question
 from ...rounding import round_half_up
 from ...steps import Line, Step, StepKind
-from ...symbols import given as given_number
+from ...symbols import given as given_number, replace_unevaluated
 from ...tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
 
 MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation, not listed one by one
@@ -461,7 +461,6 @@ class PathSumInfo:
 
 
 def _numbers_in(expr: sp.Expr, mapping: dict) -> sp.Expr:
-    from ..network.steps import replace_unevaluated
     return replace_unevaluated(expr, mapping)
 
 

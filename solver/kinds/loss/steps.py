@@ -27,9 +27,9 @@ from ...losses import LOSSES, REDUCTIONS, example_loss_expr
 from ...model import Question
 from ...rounding import round_half_up
 from ...steps import Line, Step, StepKind
-from ...symbols import DELTA, Y, YHAT, given as given_number, sym
+from ...symbols import DELTA, Y, YHAT, given as given_number, replace_unevaluated, sym
 from ...tolerances import ATOL, RTOL
-from ..network.steps import combined, replace_unevaluated
+from ..network.steps import combined
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,8 +24,8 @@ from ... import derive
 from ...activations import ACTIVATIONS
 from ...rounding import round_half_up
 from ...steps import Line, StepKind
-from ...symbols import ALPHA, A, DELTA, Y, YHAT, Z, meaning, sym
-from .steps import put_numbers, replace_unevaluated
+from ...symbols import ALPHA, A, DELTA, Y, YHAT, Z, meaning, replace_unevaluated, sym
+from .steps import put_numbers
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ...model import Question
 from ...network_diagram import diagram_step
 from ...rounding import round_half_up, round_written
 from ...steps import Line, MatrixForm, Part, Step, StepKind
-from ...symbols import given as given_number, meaning, sym
+from ...symbols import given as given_number, meaning, replace_unevaluated, sym
 from ...tolerances import snap
 
 
@@ -204,24 +204,6 @@ def _lookup(env: Mapping[str, np.ndarray], s: sp.Symbol, example: int) -> float 
     if m.kind == "b":
         return env[f"b{m.layer}"][m.i - 1]
     return None
-
-
-def replace_unevaluated(expr: sp.Expr, mapping: dict) -> sp.Expr:
-    """`xreplace` that leaves the result unevaluated, in the order it was written.
-
-    (SymPy's `evaluate(False)` context would do the same but empties SymPy's cache on
-    every entry and exit, which costs more than the replacement itself.)"""
-    if expr in mapping:
-        return mapping[expr]
-    if not expr.args:
-        return expr
-    args = [replace_unevaluated(a, mapping) for a in expr.args]
-    if all(a is b for a, b in zip(args, expr.args)):
-        return expr
-    try:
-        return expr.func(*args, evaluate=False)
-    except TypeError:   # node types without an `evaluate` switch (conditions, pairs)
-        return expr.func(*args)
 
 
 GIVEN_KINDS = ("x", "y", "W", "b")
