@@ -351,3 +351,17 @@ def test_standard_writes_each_partial_once_in_one_line_and_full_keeps_every_row(
     for key in solution.questions[0].answers():
         if key.startswith("d_"):
             assert f"`{key}`" in standard
+
+
+def test_the_picture_labels_integers_as_integers_and_givens_as_given():
+    seed1 = solve(ROOT / "problems" / "graphs.yaml", question="seed1").questions[0]
+    diagram = seed1.step("graph").info.diagram
+    values = {n.name: n.value for n in diagram.nodes}
+    assert values["J"] == 33 and isinstance(values["J"], int)          # printed 33, not 33.0000
+    edge = next(e for e in diagram.edges if (e.source, e.target) == ("b", "u"))
+    assert edge.value == 2 and isinstance(edge.value, int)             # du/db = c = 2
+    swish = solve(ROOT / "problems" / "graphs.yaml", question="swish").questions[0]
+    neuron = solve(ROOT / "problems" / "graphs.yaml", question="neuron").questions[0]
+    assert not any(isinstance(n.value, int) for n in swish.step("graph").info.diagram.nodes
+                   if n.role != "input")                                # sigmoid: computed, to the decimals
+    assert isinstance(dict((n.name, n.value) for n in neuron.step("graph").info.diagram.nodes)["u"], float)
