@@ -495,8 +495,8 @@ def test_standard_shows_every_visit_once_in_one_table_and_full_keeps_each_epoch(
     assert "Visit 3, point 3" not in standard and "Visit 3, point 3" in full
     assert standard.count(r"&\leftarrow") == 3                    # one worked update: w1, w2, b
     # the epoch without an update is one sentence, not four rows repeating the same line
-    assert (r"Epoch 4 visits the points (1, 2, 3, 4) in turn with the line at the end of epoch 3; "
-            r"their scores $z_i$ are $0.63$, $0.63$, $-0.50$, $-0.50$") in standard
+    assert (r"Epoch 4 (points 1, 2, 3, 4) keeps the line of epoch 3: "
+            r"its scores $z_i$ are $0.63$, $0.63$, $-0.50$, $-0.50$, every $\hat{y}_i = y_i$, so no update.") in standard
     assert "The whole epoch:" in full and "**Epoch 2**" in full
     for key in ("w_final", "b_final", "updates", "errors_final"):
         assert f"`{key}`" in standard
