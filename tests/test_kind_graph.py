@@ -314,3 +314,54 @@ def test_command_line_pdf(tmp_path, latex_engine):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+# ------------------------------------------------------------------ numbers as by hand, and the length
+
+def test_integers_from_integer_givens_are_written_as_integers_as_in_the_notes():
+    """J = 3(a + bc) at 5, 3, 2: every node, edge and partial is an exact integer, written as one
+    (J = 33, c = 2), as the notes write them; the JSON value stays a number."""
+    solution = solve(ROOT / "problems" / "graphs.yaml", question="seed1")
+    for detail in ("standard", "full"):
+        md = solution.render("markdown", detail=detail)
+        assert r"J &= 3 \cdot v = 3 \cdot 11 = 33" in md
+        assert r"\frac{\partial u}{\partial b} = c = 2" in md or r"\frac{\partial u}{\partial b} &= c = 2 " in md
+        assert "33.0000" not in md and "2.0000" not in md and "6.0000" not in md
+    assert solution.to_json()["questions"][0]["answers"]["d_b"]["value"] == 6
+
+
+def test_a_given_on_an_edge_is_written_as_given_and_computed_values_keep_their_decimals():
+    solution = solve(ROOT / "problems" / "graphs.yaml", question="swish")
+    md = solution.render("markdown")
+    assert r"\frac{\partial f}{\partial u} = x = 1.5$" in md            # the given x, not 1.5000
+    assert r"= 0.8176 + 1.5 \cdot 0.1491 = 1.0413" in md
+    neuron = solve(ROOT / "problems" / "graphs.yaml", question="neuron").render("markdown")
+    assert r"u &= w \cdot x = 0.5 \cdot 2 = 1.0000" in neuron           # w = 0.5: computed, to the decimals
+    assert r"= 0.5 \cdot \left(-0.7551\right)" in neuron                 # d(p/2)/dp = 1/2 exactly
+
+
+def test_standard_writes_each_partial_once_in_one_line_and_full_keeps_every_row():
+    solution = solve(ROOT / "problems" / "graphs.yaml", question="seed1")
+    standard, full = solution.render("markdown"), solution.render("markdown", detail="full")
+    line = (r"\frac{\partial J}{\partial b} = \frac{\partial J}{\partial v} \cdot \frac{\partial v}{\partial u}"
+            r" \cdot \frac{\partial u}{\partial b} = 3 \cdot 1 \cdot c = 3 \cdot 1 \cdot 2 = 6")
+    assert line in standard and line not in full
+    assert standard.count(r"3 \cdot 1 \cdot 2") == 1
+    assert "Check: differentiating" in full and "Check: differentiating" not in standard
+    for key in solution.questions[0].answers():
+        if key.startswith("d_"):
+            assert f"`{key}`" in standard
+
+
+def test_the_picture_labels_integers_as_integers_and_givens_as_given():
+    seed1 = solve(ROOT / "problems" / "graphs.yaml", question="seed1").questions[0]
+    diagram = seed1.step("graph").info.diagram
+    values = {n.name: n.value for n in diagram.nodes}
+    assert values["J"] == 33 and isinstance(values["J"], int)          # printed 33, not 33.0000
+    edge = next(e for e in diagram.edges if (e.source, e.target) == ("b", "u"))
+    assert edge.value == 2 and isinstance(edge.value, int)             # du/db = c = 2
+    swish = solve(ROOT / "problems" / "graphs.yaml", question="swish").questions[0]
+    neuron = solve(ROOT / "problems" / "graphs.yaml", question="neuron").questions[0]
+    assert not any(isinstance(n.value, int) for n in swish.step("graph").info.diagram.nodes
+                   if n.role != "input")                                # sigmoid: computed, to the decimals
+    assert isinstance(dict((n.name, n.value) for n in neuron.step("graph").info.diagram.nodes)["u"], float)

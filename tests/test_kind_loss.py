@@ -283,12 +283,29 @@ def test_answer_shapes_follow_y_hat_as_written():
 # ------------------------------------------------------------------ the solution as the user sees it
 
 def test_markdown_shows_the_numbers_and_when_each_loss_is_used():
-    md = solve(ROOT / "problems" / "losses.yaml").render("markdown")
-    assert r"\ell^{(4)} = \left(4 - 14\right)^{2} = 100.0000" in md      # given as written, computed to 4 decimals
+    md = solve(ROOT / "problems" / "losses.yaml").render("markdown", detail="full")
+    assert r"\ell^{(1)} = \left(3 - 2.5\right)^{2} = 0.2500" in md      # given as written, computed to 4 decimals
+    assert r"\ell^{(4)} = \left(4 - 14\right)^{2} = 100$" in md          # an integer from integers, as the notes write it
     assert r"\ell^{(1)} = \max\left(0, 1 - 1 \cdot 0.3\right) = 0.7000" in md
     assert r"\ell = - \log{\left(\hat{y}_{y} \right)}" in md
     assert md.count("not robust to outliers") == 1 and "so MAE is robust to outliers" in md
     assert "Convention: the hinge has no derivative at the margin" in md
+
+
+def test_standard_aligns_the_examples_in_one_display_and_shows_each_element_once():
+    solution = solve(ROOT / "problems" / "losses.yaml", question="regression")
+    standard, full = solution.render("markdown"), solution.render("markdown", detail="full")
+    assert (r"$$\begin{aligned} \ell &= \left(y - \hat{y}\right)^{2} \\ \ell^{(1)} &= \left(3 - 2.5\right)^{2} = 0.2500"
+            r" \\ \ell^{(2)} &= ") in standard
+    # the derivative element by element, and its matrix only under --detail full
+    matrix = r"\frac{\partial L}{\partial \hat{y}} = \begin{bmatrix} -0.2500 \\ 0.2500 \\ -0.5000 \\ 5.0000 \end{bmatrix}"
+    assert matrix in full and matrix not in standard
+    assert r"\frac{\partial L}{\partial \hat{y}^{(4)}} &= \frac{2 \cdot \left(14 - 4\right)}{4} = 5 " in standard
+    for key in solution.questions[0].answers():
+        assert f"`{key}`" in standard
+    # the cost from examples with a decimal given keeps the decimals; JSON values stay numbers
+    assert r"= \frac{0.2500 + 0.2500 + 1 + 100}{4} = 25.3750" in standard
+    assert solution.to_json()["questions"][0]["answers"]["mse"]["value"] == 25.375
 
 
 @pytest.mark.parametrize("fmt, ext", [("markdown", "md"), ("latex", "tex"), ("json", "json")])

@@ -143,10 +143,26 @@ def test_json_counts_are_whole_numbers():
 
 
 def test_markdown_writes_the_arithmetic():
-    md = solve(ROOT / "problems" / "params.yaml", question="q1").render("markdown")
+    md = solve(ROOT / "problems" / "params.yaml", question="q1").render("markdown", detail="full")
     assert r"P_{1} = n_{0} \cdot n_{1} + n_{1} = 4 \cdot 3 + 3 = 15" in md
     assert "P = P_{1} + P_{2} + P_{3} = 15 + 8 + 3 = 26" in md
     assert "`biases1` $= 3$" in md
+
+
+def test_standard_writes_each_layer_in_one_line_and_no_table():
+    """--detail standard: each count once (weights, biases, their sum), every key still named;
+    the table of the layers, which repeats them, only under --detail full."""
+    solution = solve(ROOT / "problems" / "params.yaml", question="q1")
+    md = solution.render("markdown")
+    assert (r"\text{weights } n_{0} \cdot n_{1} = 4 \cdot 3 = 12,\qquad \text{biases } n_{1} = 3,"
+            r"\qquad P_{1} = 12 + 3 = 15") in md
+    assert "P = P_{1} + P_{2} + P_{3} = 15 + 8 + 3 = 26" in md
+    assert "| layer |" not in md and "| layer |" in solution.render("markdown", detail="full")
+    assert md.count(r"4 \cdot 3") == 1
+    for key in solution.questions[0].answers():
+        assert f"`{key}`" in md
+    brief = solution.render("markdown", brief=True)
+    assert "`biases1` $= 3$" in brief
 
 
 @pytest.mark.parametrize("fmt, ext", [("markdown", "md"), ("latex", "tex"), ("json", "json")])

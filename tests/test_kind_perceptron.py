@@ -413,8 +413,7 @@ def test_cli_markdown_writes_the_pictures_beside_it(tmp_path):
     proc = run_cli("--format", "markdown", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
-    assert text.count("Epoch 4 made no update: every point is on its side of the line, so the run stops here, "
-                      "after 4 of the 10 epochs allowed.") == 3
+    assert text.count("The run stops there, after 4 of the 10 epochs allowed.") == 3
     for qid in ("trick", "hinge", "shuffled"):
         name = f"p-{qid}-lines.svg"
         assert f"]({name})" in text
@@ -484,3 +483,21 @@ def test_converged_when_the_perceptron_never_updates(tmp_path):
     original, variant = (solve(tmp_path / f"{n}.yaml").questions[0] for n in "ov")
     assert converged(original, original) is None
     assert converged(variant, original) == "q1: the start line already classifies every point"
+
+
+# ---------------------------------------------------------------- the length of a hand solution
+
+def test_standard_shows_every_visit_once_in_one_table_and_full_keeps_each_epoch():
+    solution = solve(PROBLEM, question="trick")
+    standard, full = solution.render("markdown"), solution.render("markdown", detail="full")
+    assert "### Step 2. Epochs 1 to 4, visit by visit" in standard
+    assert standard.count("| epoch |") == 1                       # one table for the epochs
+    assert "Visit 3, point 3" not in standard and "Visit 3, point 3" in full
+    assert standard.count(r"&\leftarrow") == 3                    # one worked update: w1, w2, b
+    # the epoch without an update is one sentence, not four rows repeating the same line
+    assert (r"Epoch 4 (points 1, 2, 3, 4) keeps the line of epoch 3: "
+            r"its scores $z_i$ are $0.63$, $0.63$, $-0.50$, $-0.50$, every $\hat{y}_i = y_i$, so no update.") in standard
+    assert "The whole epoch:" in full and "**Epoch 2**" in full
+    for key in ("w_final", "b_final", "updates", "errors_final"):
+        assert f"`{key}`" in standard
+    assert r"w = \left(w_{1}, w_{2}\right) = \left(-0.75, 0.00\right)" in standard

@@ -234,3 +234,21 @@ def test_command_line_pdf(tmp_path, latex_engine):
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_standard_shows_the_losses_and_the_final_parameters_once():
+    """--detail standard: the table of the epochs has the losses (the answer keys) and the final
+    parameters follow as matrices, a layer per line; the parameters of every epoch, which repeat
+    the final ones in the last row and make the table too wide to read, only under --detail full."""
+    solution = solve(ROOT / "problems" / "train.yaml", question="q2")
+    standard, full = solution.render("markdown"), solution.render("markdown", detail="full")
+    assert "| epoch | $L$ |\n" in standard
+    assert "$W^{[1]}_{11}$" not in standard and "$W^{[1]}_{11}$" in full
+    assert standard.count("4.3341") == 1 and full.count("4.3341") == 2
+    assert (r"W^{[1]} = \begin{bmatrix} 4.3341 & 3.7357 \\ 2.0845 & 2.4167 \end{bmatrix},\qquad "
+            r"b^{[1]} = \begin{bmatrix} -1.9104 \\ -1.2665 \end{bmatrix}") in standard
+    for key in ("W1_final", "b1_final", "W2_final", "b2_final", "epochs_run", "loss_epoch1"):
+        assert f"`{key}`" in standard
+    # a few examples: the training set on its side, one column per example
+    q1 = solve(ROOT / "problems" / "train.yaml", question="q1").render("markdown")
+    assert "| example | 1 | 2 | 3 | 4 |" in q1

@@ -31,12 +31,14 @@ from ...figures import Diagram, Edge as DiagramEdge, Node as DiagramNode
 from ...model import Question
 from ...rounding import round_half_up
 from ...steps import Line, Step, StepKind
-from ...symbols import given as given_number, replace_unevaluated
+from ...symbols import Given, given as given_number, replace_unevaluated
 from ...tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
 
 MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation, not listed one by one
 MAX_SHOWN_DIRECT_OPS = 14     # a direct derivative longer than this is given as a number only
 AUTO_NAMES = ("u", "v", "w", "p", "q", "r", "s", "t", "h", "k", "m", "n")
+WHOLE_OPS = frozenset({"add", "sub", "mul", "neg"})   # integers in, an integer out, and so their derivatives
+WHOLE_LIMIT = 2 ** 52         # beyond this a float no longer holds every integer
 COLUMN = 1.3                  # the diagram's column spacing, in node spacings: room for "u = b c" boxes
 
 
@@ -430,6 +432,7 @@ class GraphInfo:
     shared: tuple[sp.Symbol, ...]
     whole: sp.Expr
     variables: tuple[tuple[sp.Symbol, float], ...]
+    operations: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()    # every operation but the output's, in order
 
 
 @dataclass(frozen=True, eq=False)
@@ -458,6 +461,7 @@ class PathSumInfo:
     direct: sp.Expr | None      # the direct derivative, when short enough to show
     direct_value: float
     agrees: bool
+    integral: bool = False      # every path's product is an exact integer: the sum is written as one
 
 
 def _numbers_in(expr: sp.Expr, mapping: dict) -> sp.Expr:
@@ -469,20 +473,46 @@ def _bracket(expr: sp.Expr) -> sp.Expr:
     return Paren(expr) if expr.is_number and expr < 0 else expr
 
 
+def _exact(value) -> bool:
+    """A value written as it is (an int, or a Given number), not to the decimals."""
+    return isinstance(value, (int, Given))
+
+
 def _put(value: float, given: bool = False) -> sp.Expr:
     """A number put in: a variable's as given (0.2), a computed one to the decimals (0.5100)."""
     number = given_number(value) if given else sp.Float(value)
     return number if value >= 0 else Paren(number)
 
 
+def whole_nodes(graph: Graph, spec: GraphSpec) -> frozenset[int]:
+    """The nodes whose value is an exact integer worked out from integer givens by +, -, x alone:
+    a hand solution writes them as integers (J = 33, not 33.0000), as the notes do."""
+    out: set[int] = set()
+    for node in graph.nodes:
+        if node.role == "input":
+            ok = float(spec.values[node.name]).is_integer()
+        else:
+            ok = node.op in WHOLE_OPS and all(o in out if isinstance(o, int) else sp.sympify(o).is_integer
+                                              for o in node.operands)
+        if ok:
+            out.add(node.index)
+    return frozenset(out)
+
+
+def _as_shown(value: float, whole: bool):
+    """A whole value as an int (printed 33), any other as the float shown to the decimals."""
+    return int(value) if whole and abs(value) < WHOLE_LIMIT and float(value).is_integer() else value
+
+
 def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
     name_of = {n.index: n.symbol for n in graph.nodes}
+    whole = whole_nodes(graph, spec)
     # the values a hand solution puts in: the givens, and the shown (rounded) values of the nodes
-    hand_values = {n.index: nums.value(shown, n.index) for n in graph.nodes}
+    hand_values = {n.index: _as_shown(nums.value(shown, n.index), n.index in whole) for n in graph.nodes}
     work_values = shown if nums.carry == "rounded" else exact
     # from the output back, each node's operands in the order written
     order = [(n.index, c) for n in reversed(graph.nodes) for c in n.children if c in nums.varies]
-    edges = {(p, c): _edge_row(graph, p, c, nums, work_values, hand_values) for p, c in order}
+    edges = {(p, c): _edge_row(graph, p, c, nums, work_values, hand_values, whole) for p, c in order}
     ops = [n for n in graph.nodes if n.role == "op"]
     steps: list[Step] = [Step("graph", StepKind.GRAPH, None, (), lambda v: None, info=GraphInfo(
         diagram=_diagram(graph, hand_values, edges),
@@ -492,21 +522,24 @@ def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
         shared=tuple(n.symbol for n in graph.nodes if len(graph.parents(n.index)) > 1),
         whole=_whole(graph),
         variables=tuple((_symbol(v), x) for v, x in spec.at),
+        operations=tuple((n.symbol, _display(n, name_of)) for n in ops),
     ))]
     for s in specs:
         if s.kind is not StepKind.NODE_VALUE:
             continue
         node = next(n for n in graph.nodes if n.key == s.key)
-        numbers = _display(node, {i: _put(v, graph.nodes[i].role == "input") for i, v in hand_values.items()})
-        line = Line(node.symbol, _display(node, name_of), (numbers,), (float(shown[s.key]),))
+        numbers = _display(node, {i: _put(v, graph.nodes[i].role == "input" or i in whole)
+                                  for i, v in hand_values.items()})
+        line = Line(node.symbol, _display(node, name_of), (numbers,), (hand_values[node.index],))
         steps.append(replace(s, value=shown[s.key], exact=exact[s.key], lines=(line,),
                              info=NodeInfo(node.symbol)))
     conventions = tuple(sorted({e.convention for e in edges.values() if e.convention}))
+    # written under the picture, whose edges carry the same derivatives: a part of the graph step
     steps.append(Step("local_derivatives", StepKind.LOCAL_DERIVATIVES, None, (), lambda v: None,
-                      conventions=conventions, info=EdgesInfo(tuple(edges.values()))))
+                      conventions=conventions, info=EdgesInfo(tuple(edges.values())), part_of="graph"))
     for s in specs:
         if s.kind is StepKind.PATH_SUM:
-            steps.append(_path_step(graph, spec, s, nums, work_values, edges, exact, shown, ref))
+            steps.append(_path_step(graph, spec, s, nums, work_values, edges, exact, shown, ref, whole))
     return steps
 
 
@@ -523,23 +556,36 @@ def hand_formula(graph: Graph, p: int, c: int) -> sp.Expr:
     return sp.Add(*[forms[k] for k, o in enumerate(node.operands) if o == c and isinstance(o, int)])
 
 
-def _edge_row(graph, p, c, nums, work_values, hand_values) -> EdgeRow:
+def _edge_row(graph, p, c, nums, work_values, hand_values, whole=frozenset()) -> EdgeRow:
     node, child = graph.nodes[p], graph.nodes[c]
     formula = hand_formula(graph, p, c)
     value = nums.local(work_values, p, c)
     numbers = None
     if formula.free_symbols and not formula.is_Symbol and not formula.has(sp.Piecewise):
-        mapping = {graph.nodes[i].symbol: _put(hand_values[i], graph.nodes[i].role == "input")
+        mapping = {graph.nodes[i].symbol: _put(hand_values[i], graph.nodes[i].role == "input" or i in whole)
                    for i in (p,) + node.children}
         numbers = _numbers_in(formula, mapping)
     convention = None
     kink = OPERATIONS[node.op].kink
     if kink and abs(hand_values[c]) < KINK_TOLERANCE:
         convention = kink
-    return EdgeRow(node.symbol, child.symbol, formula, numbers, round_half_up(value, nums.decimals), convention)
+    named = {sym.name for sym in formula.free_symbols}
+    is_whole = node.op in WHOLE_OPS and all(n.index in whole for n in graph.nodes if n.name in named)
+    shown = _as_shown(round_half_up(value, nums.decimals), is_whole)
+    if not isinstance(shown, int) and _as_given(graph, formula, value, nums.decimals):
+        shown = given_number(value)       # c, or 1/2: written as the question or the rule gives it
+    return EdgeRow(node.symbol, child.symbol, formula, numbers, shown, convention)
 
 
-def _path_step(graph, spec, s, nums, work_values, local_of, exact, shown, ref) -> Step:
+def _as_given(graph: Graph, formula: sp.Expr, value: float, decimals: int) -> bool:
+    """A local derivative that is a variable of the question (d(x u)/du = x), or a constant the
+    rule gives exactly within the decimals (1/2): written as given (1.5, 0.5), not padded."""
+    if formula.is_Symbol:
+        return any(n.role == "input" and n.name == formula.name for n in graph.nodes)
+    return not formula.free_symbols and round_half_up(value, decimals) == value
+
+
+def _path_step(graph, spec, s, nums, work_values, local_of, exact, shown, ref, whole=frozenset()) -> Step:
     var = s.key[2:]
     i = spec.variables.index(var)
     out = graph.nodes[graph.output].symbol
@@ -554,9 +600,10 @@ def _path_step(graph, spec, s, nums, work_values, local_of, exact, shown, ref) -
                                       for a, b in pairs),
                                 sp.Mul(*[_bracket(e.formula) for e in locals_], evaluate=False)
                                 if len(locals_) > 1 else locals_[0].formula,
-                                sp.Mul(*[_put(e.value) for e in locals_], evaluate=False) if len(locals_) > 1
-                                else _put(locals_[0].value),
-                                round_half_up(product, nums.decimals)))
+                                sp.Mul(*[_put(e.value, _exact(e.value)) for e in locals_], evaluate=False)
+                                if len(locals_) > 1 else _put(locals_[0].value, _exact(locals_[0].value)),
+                                _as_shown(round_half_up(product, nums.decimals),
+                                          all(isinstance(e.value, int) for e in locals_))))
     adjoints: tuple[AdjointRow, ...] = ()
     if total > MAX_LISTED_PATHS:
         adjoint = nums.adjoints(work_values, i)
@@ -580,8 +627,10 @@ def _path_step(graph, spec, s, nums, work_values, local_of, exact, shown, ref) -
     total_notation = total > 1 and i in graph.nodes[graph.output].children
     info = PathSumInfo(output=out, var=_symbol(var), paths=tuple(rows), count=total, total=total_notation,
                        adjoints=adjoints, whole=_whole(graph), direct=shown_direct,
-                       direct_value=round_half_up(direct_exact, nums.decimals),
-                       agrees=round_half_up(direct_exact, nums.decimals) == shown[s.key])
+                       direct_value=_as_shown(round_half_up(direct_exact, nums.decimals),
+                                              bool(rows) and all(isinstance(r.value, int) for r in rows)),
+                       agrees=round_half_up(direct_exact, nums.decimals) == shown[s.key],
+                       integral=bool(rows) and all(isinstance(r.value, int) for r in rows))
     return replace(s, value=shown[s.key], exact=exact[s.key], info=info)
 
 

@@ -152,6 +152,24 @@ def _sympy_elements(expr: sp.Expr, spec: LossSpec) -> np.ndarray:
     return out
 
 
+WHOLE_LIMIT = 2 ** 52         # beyond this a float no longer holds every integer
+
+
+def _integral_inputs(spec: LossSpec, e: int, name: str) -> bool:
+    """Example e's targets and predictions (and the Huber delta it uses) are all integers."""
+    values = list(spec.y[e].ravel()) + list(spec.y_hat[e].ravel())
+    if name == "huber":
+        values.append(spec.huber_delta)
+    return all(float(v).is_integer() for v in values)
+
+
+def _as_shown(value: float, from_integers: bool):
+    """A value worked out from integer givens that is itself an exact integer is written as one
+    (the notes' "= 400"), as a hand solution does; any other keeps the exam's decimals."""
+    v = float(value)
+    return int(v) if from_integers and abs(v) < WHOLE_LIMIT and v.is_integer() else v
+
+
 def _same(what: str, a, b) -> None:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape or not np.allclose(a, b, rtol=RTOL, atol=ATOL):
@@ -186,13 +204,15 @@ def _value_step(q: Question, spec: LossSpec, name: str) -> Step:
         _same(f"{name}: the numbers written for example {e + 1}", _evaluate(expr), ells[e])
     lhs = sym("ell") if spec.n > 1 or factor != 1 else sym("L")
     labels = tuple(sym("ell", None, None, None, e + 1) for e in range(spec.n)) if spec.n > 1 else (lhs,)
-    lines = [Line(lhs, formula, tuple(numbers), tuple(float(v) for v in shown_ells), (), labels)]
+    integral = [_integral_inputs(spec, e, name) for e in range(spec.n)]
+    shown = [_as_shown(v, integral[e]) for e, v in enumerate(shown_ells)]
+    lines = [Line(lhs, formula, tuple(numbers), tuple(shown), (), labels)]
     value = round_half_up(recompute({}), decimals)
     if lhs != sym("L"):
         terms = list(labels) if spec.n > 1 else [sym("ell")]
         lines.append(Line(sym("L"), combined(terms, factor),
-                          (combined([sp.Float(float(v)) for v in shown_ells], factor),), (float(value),),
-                          (), (sym("L"),)))
+                          (combined([sp.Integer(v) if isinstance(v, int) else sp.Float(v) for v in shown], factor),),
+                          (_as_shown(value, all(integral)),), (), (sym("L"),)))
     return Step(name, StepKind.LOSS_VALUE, None, (), recompute, value=value, exact=cost, lines=tuple(lines),
                 info=LossValueInfo(loss=name, examples=spec.n, outputs=spec.k, factor=sp.Rational(factor),
                                    reduction=spec.reduction, huber_delta=spec.huber_delta))
@@ -243,7 +263,7 @@ def _grad_step(q: Question, spec: LossSpec, name: str) -> Step:
         _same(f"{name}_grad: the numbers written for example {e + 1}, output {j + 1}", _evaluate(expr), grad[e, j])
         labels.append(sp.Derivative(sym("L"), _element_symbol(spec, e, j), evaluate=False))
         numbers.append(expr)
-        values.append(float(round_half_up(grad[e, j], decimals)))
+        values.append(_as_shown(round_half_up(grad[e, j], decimals), _integral_inputs(spec, e, name)))
     general = sp.Derivative(sym("L"), YHAT, evaluate=False)
     if isinstance(dloss, sp.Piecewise):
         formula = sp.Piecewise(*((scaled(branch, factor), cond) for branch, cond in dloss.args), evaluate=False)

@@ -157,6 +157,7 @@ class EpochInfo:
     rule: str
     classes: tuple[int, int]
     d: int
+    through: int | None = None # epoch 1's step: the last epoch shown visit by visit (its parts)
     summary: ClassVar[bool] = False
 
 
@@ -420,8 +421,11 @@ def _visit_steps(p: Perceptron, runs: Runs) -> list[Step]:
                          order=[i + 1 for i in runs.orders[e.number - 1]] if p.order is not None else None,
                          updates=e.updates, errors=e.errors, last=last,
                          stopped_early=run.stopped_early and e.number == last, allowed=p.epochs,
-                         rule=p.rule, classes=p.classes, d=p.d)
-        steps.append(Step(f"epoch{e.number}", StepKind.VISITS, None, (), lambda v: None, info=info))
+                         rule=p.rule, classes=p.classes, d=p.d,
+                         through=run.epochs[full - 1].number if e.number == 1 else None)
+        # the epochs shown visit by visit are one step (one table by default; --detail full: one each)
+        steps.append(Step(f"epoch{e.number}", StepKind.VISITS, None, (), lambda v: None, info=info,
+                          part_of="epoch1" if e.number > 1 else None))
     rest = run.epochs[full:]
     if rest:
         listed, unlisted = rest[:SUMMARY_ROWS], rest[SUMMARY_ROWS:]
