@@ -120,7 +120,7 @@ def test_the_page_makes_no_request_and_carries_its_mathematics():
     assert "default-src 'none'" in text                        # and the browser is told so
     assert text.count("data:font/woff2;base64,") == 20         # KaTeX's fonts, inlined
     assert "katex" in text and "renderMathInElement" in text
-    assert "data:image/png;base64," in text                    # the network diagram
+    assert "data:image/svg+xml" in text                        # the network diagram, an SVG
 
 
 def test_an_svg_picture_is_inlined_too():
