@@ -31,8 +31,8 @@ def __getattr__(name: str):
 def load_problem(path: str | Path, settings: Settings | None = None) -> Problem:
     """The validated problem with the settings applied; its numbers become NumPy arrays last."""
     settings = settings or Settings()
-    problem = validate(load_file(path), settings.max_parameters)
-    questions = tuple(settings.applied_to(q) for q in problem.questions)
+    problem = validate(load_file(path), settings.max_parameters, settings.shown)
+    questions = problem.questions
     if settings.question is not None:
         ids = [q.id for q in questions]
         if settings.question not in ids:

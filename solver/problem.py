@@ -48,8 +48,10 @@ def read_problem(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
     return validate(src, max_parameters).for_solving()
 
 
-def validate(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
-    """The validated problem, its numbers in tuples (plain Python: see the module's docstring)."""
+def validate(src: Source, max_parameters: int = MAX_PARAMETERS, shown=None) -> Problem:
+    """The validated problem, its numbers in tuples (plain Python: see the module's docstring).
+    `shown` (Display -> Display) applies the command line's overrides before a question's fields
+    are read, so that limits that depend on them (train's work under carry: rounded) hold."""
     r = Reader(src, max_parameters)
     root = src.data
     if not isinstance(root, dict):
@@ -62,11 +64,11 @@ def validate(src: Source, max_parameters: int = MAX_PARAMETERS) -> Problem:
             hint = ": start each question with '- ' (- id: q1, kind: ...)" if isinstance(items, dict) else ""
             raise r.fail(("questions",), f"expected a list of questions, got {describe(items)}{hint}")
         taken = {str(q["id"]) for q in items if isinstance(q, dict) and "id" in q}
-        questions = [_question(r, q, ("questions", i), defaults, default_id(i, taken))
+        questions = [_question(r, q, ("questions", i), defaults, default_id(i, taken), shown)
                      for i, q in enumerate(items)]
     else:
         question = {k: v for k, v in root.items() if k != "randomize"}   # its keys checked as a question's
-        questions = [_question(r, question, (), Display(), "q1")]
+        questions = [_question(r, question, (), Display(), "q1", shown)]
     seen: dict[str, int] = {}
     for i, q in enumerate(questions):
         if q.id in seen:
@@ -143,7 +145,7 @@ def _check_keys(r: Reader, node: dict, path: Path_, kind: str) -> None:
         raise r.fail(path + (key,), f"unknown key {key!r}{suggest(key, allowed)} (allowed here: {one_of(allowed)})")
 
 
-def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: str) -> Question:
+def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: str, shown=None) -> Question:
     if not isinstance(node, dict):
         raise r.fail(path, f"expected a question (a mapping of id, kind, ...), got {describe(node)}")
     qid = r.text(node["id"], path + ("id",), 40) if "id" in node else default_id
@@ -158,6 +160,8 @@ def _question(r: Reader, node: Any, path: Path_, defaults: Display, default_id: 
     _check_keys(r, node, path, kind)
     title = r.text(node["title"], path + ("title",)) if node.get("title") is not None else None
     display = _display(r, node, path, defaults)
+    if shown is not None:
+        display = shown(display)
     line, col = r.src.where(path)
     where = (line, col, dotted(path))
     if registry.kind(kind).network:

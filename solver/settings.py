@@ -40,11 +40,14 @@ class Settings:
                 raise UsageError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
         return cls(**kwargs)
 
-    def applied_to(self, question):
-        """The question (a model.Question) with these overrides of how it is shown."""
-        display = question.display
+    def shown(self, display):
+        """The display (a model.Display) with these overrides of how a question is shown."""
         for name in ("decimals", "carry", "notation"):
             value = getattr(self, name)
             if value is not None:
                 display = dataclasses.replace(display, **{name: value})
-        return dataclasses.replace(question, display=display)
+        return display
+
+    def applied_to(self, question):
+        """The question (a model.Question) with these overrides of how it is shown."""
+        return dataclasses.replace(question, display=self.shown(question.display))

@@ -252,3 +252,16 @@ def test_standard_shows_the_losses_and_the_final_parameters_once():
     # a few examples: the training set on its side, one column per example
     q1 = solve(ROOT / "problems" / "train.yaml", question="q1").render("markdown")
     assert "| example | 1 | 2 | 3 | 4 |" in q1
+
+
+def test_carry_rounded_from_the_command_line_counts_in_the_work_limit(tmp_path):
+    """The limit on work weighs carry: rounded whether the file or the command line asks for it."""
+    text = (ROOT / "tests" / "bad" / "train" / "too_much_work_rounded.yaml").read_text()
+    path = tmp_path / "train.yaml"
+    path.write_text(text.replace("carry: rounded\n", "carry: exact\n"))
+    with pytest.raises(ProblemError, match=r"more than 100,000 \(with carry: rounded"):
+        solve(path, carry="rounded")
+    result = subprocess.run([sys.executable, "-m", "solver", str(path), "--carry", "rounded", "-o", str(tmp_path / "x.md")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "train.yaml:" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.md").exists()
