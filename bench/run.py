@@ -211,7 +211,7 @@ def sympy_path(q):
 
 
 def whole_question(q):
-    from solver.kinds.network import solve_network_question
+    from solver.kinds.network.steps import solve_network_question
     return solve_network_question(q)
 
 

@@ -5,11 +5,12 @@ Backpropagation is the chain rule plus memory: each layer's deltas are named sym
 work grows with the number of parameters instead of exploding with depth. Each local
 factor is a real `sympy.diff` of the expression it comes from.
 
-`evaluate` then runs the same formulas in SymPy arithmetic, independently of NumPy,
-for the cross-check.
+`evaluate` then runs the same formulas, independently of NumPy, for the cross-check:
+compiled by lambdify for several examples, else walked node by node in floats (`_value`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -331,8 +332,39 @@ class _Compiled:
     def __call__(self, env) -> list[float]:
         if self.func is not None:
             return [float(v) for v in self.func(*(env[a] for a in self.args))]
-        numbers = {a: sp.Float(env[a]) for a in self.args}
-        return [float(e.xreplace(numbers)) for e in self.exprs]
+        return [_value(e, env) for e in self.exprs]
+
+
+_FLOAT_FUNCTIONS = {sp.exp: math.exp, sp.log: math.log, sp.tanh: math.tanh, sp.Abs: abs}
+
+
+def _value(expr: sp.Expr, env) -> float:
+    """A formula's value at the numbers of `env`, walked node by node in floats: sums, products,
+    powers and exp, log, tanh, abs directly; anything else (a Piecewise, sign, Heaviside) by
+    putting the numbers into that part and letting SymPy evaluate it. Linear in the formula's
+    size, where substituting into a whole formula builds and evaluates SymPy objects at each node."""
+    if expr.is_Symbol:
+        return float(env[expr])
+    if expr.is_Number:
+        return float(expr)
+    if expr.is_Add:
+        return math.fsum(_value(a, env) for a in expr.args)
+    if expr.is_Mul:
+        out = 1.0
+        for a in expr.args:
+            out *= _value(a, env)
+        return out
+    try:
+        if expr.is_Pow:
+            value = _value(expr.base, env) ** _value(expr.exp, env)
+            if isinstance(value, float):
+                return value
+        elif expr.func in _FLOAT_FUNCTIONS:
+            return float(_FLOAT_FUNCTIONS[expr.func](_value(expr.args[0], env)))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        pass
+    numbers = {a: sp.Float(env[a]) for a in expr.free_symbols}
+    return float(expr.xreplace(numbers))
 
 
 def _at_loss_kink(env: dict, loss: str, L: int, outputs: int) -> dict:
