@@ -36,6 +36,7 @@ import yaml  # noqa: E402
 import run  # noqa: E402  (bench/run.py: the n-h-h-1 problems)
 
 IMPORTS = "import sympy, numpy, jinja2, click, yaml"
+EXAM1 = ROOT / "problems" / "exam1.yaml"
 IMPORT_SECONDS_OF_ISSUE = 0.9
 
 
@@ -60,9 +61,8 @@ def rows(tmp: Path, full: bool) -> list[tuple[str, list[str], float | None, floa
         ("backprop 16 x 981, LaTeX", [str(bp16), "--format", "latex", "-o", str(tmp / "a.tex"), *big], 10.0, None),
         ("981, --notation indexed, Markdown", [str(one), "--notation", "indexed", "-o", str(tmp / "b.md"), *big],
          10.0, None),
-        ("exam1.yaml --format latex", ["problems/exam1.yaml", "--format", "latex", "-o", str(tmp / "e.tex")],
-         None, 1.3),
-        ("exam1.yaml (Markdown)", ["problems/exam1.yaml", "-o", str(tmp / "e.md")], None, 1.5),
+        ("exam1.yaml --format latex", [str(EXAM1), "--format", "latex", "-o", str(tmp / "e.tex")], None, 1.3),
+        ("exam1.yaml (Markdown)", [str(EXAM1), "-o", str(tmp / "e.md")], None, 1.5),
     ]
     if full:
         out[3:3] = [(label + ", --detail full", args + ["--detail", "full"], goal, ratio)
@@ -70,10 +70,10 @@ def rows(tmp: Path, full: bool) -> list[tuple[str, list[str], float | None, floa
     return out
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, float]:
+def timed(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
@@ -89,28 +89,30 @@ def main() -> None:
     ap.add_argument("--only", help="only the rows whose label contains this")
     args = ap.parse_args()
     env = dict(os.environ)
-    if args.tree:
-        env["PYTHONPATH"] = str(Path(args.tree).resolve())
+    cwd = ROOT
+    if args.tree:               # `python -m` puts the working folder first: run from the tree itself
+        cwd = Path(args.tree).resolve()
+        env["PYTHONPATH"] = str(cwd)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         todo = [r for r in rows(tmp, args.full) if not args.only or args.only in r[0]]
         imports = [sys.executable, "-c", IMPORTS]
         solve = [sys.executable, "-m", "solver"]
         for _, a, _, _ in todo:          # one untimed run each: bytecode and template caches
-            timed(solve + a, env)
-        timed(imports, env)
+            timed(solve + a, env, cwd)
+        timed(imports, env, cwd)
         base_w, base_c = [], []
         figures = {label: ([], []) for label, *_ in todo}
         for _ in range(args.runs):
-            w, c = timed(imports, env)
+            w, c = timed(imports, env, cwd)
             base_w.append(w)
             base_c.append(c)
             for label, a, _, _ in todo:
-                w, c = timed(solve + a, env)
+                w, c = timed(solve + a, env, cwd)
                 figures[label][0].append(w)
                 figures[label][1].append(c)
     bw, bc = statistics.median(base_w), statistics.median(base_c)
-    print(f"solve from {args.tree or ROOT}; median of {args.runs} runs, interleaved")
+    print(f"solve from {cwd}; median of {args.runs} runs, interleaved")
     print(f"{'bare imports (' + IMPORTS + ')':58s} {bw:7.2f} s wall {bc:7.2f} s CPU")
     for label, goal, ratio in ((r[0], r[2], r[3]) for r in todo):
         w, c = (statistics.median(v) for v in figures[label])

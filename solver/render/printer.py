@@ -45,12 +45,18 @@ class ExamPrinter(LatexPrinter):
                           "decimals": decimals, "ln_notation": False})
         self.notation = notation
         self.decimals = decimals
+        self._symbols: dict = {}
 
     def _print_Symbol(self, expr, style="plain"):
-        m = meaning(expr)
-        if m is None:
-            return super()._print_Symbol(expr, style)
-        return self.notation.scalar(m)
+        """Through the notation; each symbol worked out once per printer (a network of a
+        thousand weights prints each of them many times)."""
+        key = (expr, style)
+        tex = self._symbols.get(key)
+        if tex is None:
+            m = meaning(expr)
+            tex = super()._print_Symbol(expr, style) if m is None else self.notation.scalar(m)
+            self._symbols[key] = tex
+        return tex
 
     def _print_Float(self, expr):
         return format_number(float(expr), self.decimals)
