@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/train.py
 	$(PY) bench/graph.py
+	$(PY) bench/render.py
 	$(PY) bench/variants.py
 	$(PY) bench/classbook.py
 	$(PY) bench/reading.py
