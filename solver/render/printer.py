@@ -46,6 +46,7 @@ class ExamPrinter(LatexPrinter):
         self.notation = notation
         self.decimals = decimals
         self._symbols: dict = {}
+        self._numbers: dict = {}
 
     def _print_Symbol(self, expr, style="plain"):
         """Through the notation; each symbol worked out once per printer (a network of a
@@ -59,10 +60,18 @@ class ExamPrinter(LatexPrinter):
         return tex
 
     def _print_Float(self, expr):
-        return format_number(float(expr), self.decimals)
+        return self._number(expr, self.decimals)
 
     def _print_Given(self, expr):
-        return format_number(float(expr))
+        return self._number(expr, None)
+
+    def _number(self, expr, decimals) -> str:
+        """format_number, each value once per printer (a weight is written in every example)."""
+        key = (expr._mpf_, decimals)
+        tex = self._numbers.get(key)
+        if tex is None:
+            tex = self._numbers[key] = format_number(float(expr), decimals)
+        return tex
 
     def _print_Rational(self, expr):
         if expr.q == 1:
@@ -87,15 +96,19 @@ class ExamPrinter(LatexPrinter):
             return self._plain_product(args)
         return super()._print_Mul(expr)
 
-    def _plain_product(self, args) -> str:
-        """SymPy's LatexPrinter._print_Mul.convert_args, for plain factors (see _plain)."""
+    def _plain_product(self, args, first: str | None = None) -> str:
+        """SymPy's LatexPrinter._print_Mul.convert_args, for plain factors (see _plain);
+        `first`: the text of the first factor, when it is already known (and not negative)."""
         separator = self._settings["mul_symbol_latex"]
         numbersep = self._settings["mul_symbol_latex_numbers"]
         tex = last = ""
-        for term in args:
-            term_tex = self._print(term)
-            if isinstance(term, sp.Number) and _negative(term):
-                term_tex = r"\left(%s\right)" % term_tex
+        for k, term in enumerate(args):
+            if k == 0 and first is not None:
+                term_tex = first
+            else:
+                term_tex = self._print(term)
+                if isinstance(term, sp.Number) and _negative(term):
+                    term_tex = r"\left(%s\right)" % term_tex
             if _between_two_numbers_p[0].search(last) and _between_two_numbers_p[1].match(term_tex):
                 tex += numbersep
             elif tex:
@@ -108,6 +121,13 @@ class ExamPrinter(LatexPrinter):
         """SymPy's, except that a term -1 * (negative number) keeps its sign: 1 - (-1), never 1 - -1."""
         tex = ""
         for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i > 0 and isinstance(term, sp.Mul) and len(term.args) >= 2 and isinstance(term.args[0], sp.Float) \
+                    and _negative(term.args[0]) and all(_plain(a) for a in term.args[1:]):
+                # (-0.5) x: what _negated gives, 0.5 x (Given stays Given), printed without building it
+                decimals = None if isinstance(term.args[0], Given) else self.decimals
+                size = -float(term.args[0])
+                tex += " - " + self._plain_product(term.args, first=format_number(size, decimals))
+                continue
             if i > 0:
                 negated = self._negated(term)
                 if negated is None:
