@@ -108,6 +108,7 @@ def cold() -> None:
     from solver import symbols
     clear_cache()
     symbols.sym.cache_clear()
+    symbols._meaning.cache_clear()
 
 
 def timed(fn, repeat: int = 1, budget: float = 15.0) -> float:

@@ -284,3 +284,16 @@ def test_the_short_cuts_print_what_sympys_printer_prints(expr):
 ])
 def test_the_short_cuts_on_the_shapes_of_a_network(expr):
     assert ExamPrinter(NOTATION, 4).doprint(expr) == GenericPrinter(NOTATION, 4).doprint(expr)
+
+
+def test_a_symbols_meaning_is_parsed_once():
+    """A network of a thousand weights asks the meaning of each in every line: parsed once per name."""
+    from solver.symbols import meaning
+    assert meaning(sym("W", 1, 2, 3)) is meaning(sym("W", 1, 2, 3)) == ("W", 1, 2, 3, None)
+
+
+def test_the_printer_works_each_symbol_and_number_out_once():
+    printer = ExamPrinter(NOTATION, 3)
+    expr = add(mul(F(0.5), X1), mul(F(0.5), X1))
+    assert printer.doprint(expr) == r"0.500 \cdot x_{1} + 0.500 \cdot x_{1}"
+    assert len(printer._symbols) == 1 and len(printer._numbers) == 1
