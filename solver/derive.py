@@ -6,7 +6,7 @@ work grows with the number of parameters instead of exploding with depth. Each l
 factor is a real `sympy.diff` of the expression it comes from.
 
 `evaluate` then runs the same formulas, independently of NumPy, for the cross-check:
-compiled by lambdify for several examples, else walked node by node in floats (`_value`).
+compiled by lambdify for many examples, else walked node by node in floats (`_value`).
 """
 from __future__ import annotations
 
@@ -308,14 +308,14 @@ def _summed(func: "_Compiled", envs: list[dict]) -> list[float]:
 class _Compiled:
     """A list of formulas as one function of the symbols they use.
 
-    Used for several examples, the formulas are compiled once (sympy.lambdify to plain
-    Python arithmetic); used once or twice, compiling costs more than substituting the
-    numbers into them, so they are substituted."""
+    Used for many examples, the formulas are compiled once (sympy.lambdify to plain
+    Python arithmetic); used fewer than COMPILE_FROM times, compiling costs more than
+    walking them (`_value`), so they are walked."""
 
     # what lambdify's "math" printer does not know (Heaviside(0) = 1/2, as SymPy's)
     EXTRA = {"sign": lambda v: (v > 0) - (v < 0),
              "Heaviside": lambda v, h0=0.5: 1.0 if v > 0 else (h0 if v == 0 else 0.0)}
-    COMPILE_FROM = 3        # calls
+    COMPILE_FROM = 100      # calls: compiling costs about as much as walking the formulas 100 times
 
     def __init__(self, exprs, calls: int):
         self.exprs = list(exprs)

@@ -298,3 +298,17 @@ def test_a_formula_walked_in_floats_is_its_sympy_value():
                  sp.Mul(a, sp.Add(b, c, evaluate=False), evaluate=False), sp.Heaviside(b) + sp.Max(a, c)]:
         expected = float(expr.xreplace({k: sp.Float(v) for k, v in env.items()}))
         assert math.isclose(derive._value(expr, env), expected, rel_tol=1e-12, abs_tol=1e-15), expr
+
+
+def test_compiled_and_walked_formulas_agree():
+    """_Compiled walks formulas used fewer than COMPILE_FROM times (16 examples: 7x faster than
+    lambdify) and compiles them past that; both give the same numbers."""
+    import math
+
+    a, b = sp.symbols("a b", real=True)
+    exprs = [a * b + sp.exp(-a), sp.Piecewise((0, b < 0), (b, True)) * a, (a - b) ** 2 / 2]
+    env = {a: 0.3, b: -0.7}
+    walked = derive._Compiled(exprs, 1)
+    compiled = derive._Compiled(exprs, derive._Compiled.COMPILE_FROM)
+    assert walked.func is None and compiled.func is not None
+    assert all(math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-15) for x, y in zip(walked(env), compiled(env)))
