@@ -41,8 +41,8 @@ MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation,
 MAX_SHOWN_DIRECT_OPS = 14     # a direct derivative longer than this is given as a number only
 MAX_EXPANDED_OPS = 40         # the output written out in the variables, past this many operations, is
                               # not written (nor differentiated as one formula): the check works on the graph
-FD_STEP_DIGITS = 10           # the finite differences of the check step by 1e-10 (at Reference.DIGITS
-                              # digits; templates/common/graph.j2 says 10^{-10})
+FD_STEP_DIGITS = 20           # the finite differences of the check move a variable by 1e-20 of its size
+FD_DIGITS = 60                # ... computing at 60 digits (templates/common/graph.j2 says 10^{-20})
 FD_KINK_MARGIN = 1e-6         # ... and are left out when a kink (relu, abs) is this close
 AUTO_NAMES = ("u", "v", "w", "p", "q", "r", "s", "t", "h", "k", "m", "n")
 COLUMN = 1.3                  # the diagram's column spacing, in node spacings: room for "u = b c" boxes
@@ -360,15 +360,16 @@ class Reference:
         """The whole expression is short enough to write out (and to differentiate as one formula)."""
         return self.expanded_ops <= MAX_EXPANDED_OPS
 
-    def forward(self, point: dict[str, sp.Expr]) -> list[sp.Expr]:
-        """Every node's value at `point` (variable name -> number), node by node."""
+    def forward(self, point: dict[str, sp.Expr], digits: int | None = None) -> list[sp.Expr]:
+        """Every node's value at `point` (variable name -> number), node by node, to `digits`
+        (DIGITS unless given)."""
         values: list[sp.Expr] = []
         for node in self.graph.nodes:
             if node.role == "input":
                 values.append(point[node.name])
                 continue
             args = tuple(values[o] if isinstance(o, int) else _exact(o) for o in node.operands)
-            value = sp.N(OPERATIONS[node.op].reference(args), self.DIGITS)
+            value = sp.N(OPERATIONS[node.op].reference(args), digits or self.DIGITS)
             if not value.is_real:
                 raise CrossCheckError(f"SymPy gives a non-real value {value} for {node.name}")
             values.append(value)
@@ -431,11 +432,15 @@ class Reference:
         return False
 
     def finite_difference(self, var: str) -> float:
-        """(f(var + h) - f(var - h)) / 2h at DIGITS digits, the graph run forward twice."""
-        h = sp.Rational(1, 10 ** FD_STEP_DIGITS)
+        """(f(var + h) - f(var - h)) / 2h, the graph run forward twice at FD_DIGITS digits, with
+        h = 10^-FD_STEP_DIGITS of the variable's size (of 1 at 0): the error of the quotient,
+        h^2 relative, stays far below the tolerance even where the file's limits allow a term
+        to be a millionth of the sum it is in (fields.CANCELLATION)."""
+        x = self.point[var]
+        h = sp.Rational(1, 10 ** FD_STEP_DIGITS) * (abs(x) if x != 0 else 1)
         out = self.graph.output
-        up = self.forward({**self.point, var: self.point[var] + h})[out]
-        down = self.forward({**self.point, var: self.point[var] - h})[out]
+        up = self.forward({**self.point, var: x + h}, FD_DIGITS)[out]
+        down = self.forward({**self.point, var: x - h}, FD_DIGITS)[out]
         return float((up - down) / (2 * h))
 
     def partial(self, var: str) -> sp.Expr:
