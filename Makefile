@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) bench/train.py --large
 	$(PY) bench/perceptron.py
 	$(PY) bench/graph.py
+	$(PY) bench/render.py
 	$(PY) bench/variants.py
 	$(PY) bench/classbook.py
 	$(PY) bench/reading.py

@@ -1,22 +1,34 @@
-"""Benchmark: a computation graph of 30 nodes, the whole solution (solve, Markdown with its
-picture, LaTeX), against the goal of issue 3: under 1 s. Prints the figures.
+"""Benchmark: computation graphs, the whole solution (solve, Markdown with its picture, LaTeX).
 
-    .venv/bin/python bench/graph.py [--nodes 30] [--repeat 5]
+1. A chain of 30 nodes, in process, against the goal of issue 3: under 1 s.
+2. The largest graph the limits allow (issue 12): MAX_OPERATIONS - 1 operations, MAX_VARIABLES
+   variables, 12 levels that each use the level below twice (so the written-out formula
+   doubles 12 times), as a whole `solve` process per format, beside the bare imports of the
+   libraries (`python -c "import sympy, numpy, jinja2, click, yaml"`) measured in the same run;
+   goal: under 10 s. Also prints the size of the file and its longest line.
+
+    .venv/bin/python bench/graph.py [--nodes 30] [--repeat 5] [--levels 12] [--skip-chain]
 """
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from solver import solve  # noqa: E402
+from solver.kinds.graph.fields import MAX_OPERATIONS, MAX_VARIABLES  # noqa: E402
 
 GOAL = 1.0
+GOAL_LIMITS = 10.0              # seconds, on the machine of issue 12, whose bare imports take 0.9 s:
+GOAL_LIMITS_RATIO = 10.0 / 0.9  # so at most this many times the imports on any machine
+IMPORTS = "import sympy, numpy, jinja2, click, yaml"
 
 
 def problem(nodes: int) -> str:
@@ -36,11 +48,77 @@ def problem(nodes: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def limits_problem(levels: int = 12) -> tuple[str, int, int]:
+    """The largest graph the limits allow: x and y, one weight per level, the remaining variables
+    as biases; level k is f(w_k*h + b)*(h + b') (5 operations) or f(w_k*h + b)*h (4), h used
+    twice either way; then (h - y)**2. Returns the text, its operations and its variables."""
+    funcs = ("tanh", "sigmoid", "sin", "sigmoid")
+    biases = MAX_VARIABLES - 2 - levels
+    values = {"x": 0.5, "y": 1}
+    values |= {f"w{k}": round(0.3 + 0.05 * ((k * 7) % 5) - 0.1 * (k % 2), 2) for k in range(levels)}
+    values |= {f"b{j}": round(0.1 + 0.05 * j, 2) for j in range(biases)}
+    lets, prev, count = [], "x", 0
+    for k in range(levels):
+        f, b, c = funcs[k % 4], f"b{k % biases}", f"b{(k + 3) % biases}"
+        if count + 5 + 4 * (levels - k - 1) + 2 <= MAX_OPERATIONS - 1:
+            lets.append(f"  h{k + 1}: {f}(w{k}*{prev} + {b})*({prev} + {c})")
+            count += 5
+        else:
+            lets.append(f"  h{k + 1}: {f}(w{k}*{prev} + {b})*{prev}")
+            count += 4
+        prev = f"h{k + 1}"
+    at = ", ".join(f"{k}: {v}" for k, v in values.items())
+    text = "\n".join(["kind: graph", "name: L", "let:", *lets, f"expression: ({prev} - y)**2",
+                      "at: {" + at + "}"]) + "\n"
+    return text, count + 2, len(values)
+
+
+def _wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - t0
+
+
+def limits(levels: int, repeat: int) -> None:
+    text, ops, variables = limits_problem(levels)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "limits.yaml"
+        path.write_text(text)
+        base, figures = [], {"markdown": [], "latex": []}
+        for _ in range(repeat):           # interleaved, so that a busy machine slows both alike
+            base.append(_wall([sys.executable, "-c", IMPORTS]))
+            for fmt in figures:
+                out = Path(tmp) / f"out.{'md' if fmt == 'markdown' else 'tex'}"
+                figures[fmt].append(_wall([sys.executable, "-m", "solver", str(path), "--format", fmt,
+                                           "-o", str(out)]))
+        b = statistics.median(base)
+        print(f"graph at the limits: {ops} operations, {variables} variables, {levels} levels used twice "
+              f"(median of {repeat} processes)")
+        print(f"  bare imports ({IMPORTS}): {b:6.2f} s")
+        for fmt, values in figures.items():
+            out = Path(tmp) / f"out.{'md' if fmt == 'markdown' else 'tex'}"
+            body = out.read_text()
+            m = statistics.median(values)
+            print(f"  {fmt:9s} {m:6.2f} s  = {m / b:5.1f}x the imports   file {len(body) / 1e3:7.1f} kB, "
+                  f"longest line {max(len(x) for x in body.splitlines()):6d} chars   "
+                  f"(goal {GOAL_LIMITS:.0f} s at 0.9 s of imports = {GOAL_LIMITS_RATIO:.1f}x: "
+                  f"{'OK' if m / b <= GOAL_LIMITS_RATIO else 'TOO SLOW'})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--levels", type=int, default=12)
+    parser.add_argument("--skip-chain", action="store_true")
     args = parser.parse_args()
+    if not args.skip_chain:
+        chain(args.nodes, args.repeat)
+    limits(args.levels, max(1, min(args.repeat, 3)))
+
+
+def chain(nodes: int, repeat: int) -> None:
+    args = argparse.Namespace(nodes=nodes, repeat=repeat)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.yaml"
         path.write_text(problem(args.nodes))

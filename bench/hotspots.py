@@ -72,12 +72,12 @@ def main() -> None:
 
 
 def stages(q, path) -> None:
-    """The body of solve_network_question, stage by stage (mirrors solver/kinds/network.py), then render."""
+    """The body of solve_network_question, stage by stage (mirrors solver/kinds/network/steps.py), then render."""
     import time
     from solver import derive, numeric
     from solver.api import solve
     from solver.crosscheck import cross_check
-    from solver.kinds import network as nw
+    from solver.kinds.network import steps as nw
     from solver.settings import Settings
 
     def once():

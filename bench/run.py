@@ -3,6 +3,7 @@
 
     python bench/run.py            # the full set (several minutes)
     python bench/run.py --quick    # a reduced set (under a minute)
+    python bench/run.py --only growth   # one section
 
 1. Whole process: `python -m solver problems/exam1.yaml --format latex -o TMP` against
    `python -c "import sympy, numpy, jinja2, click, yaml"` (median of N runs each, interleaved).
@@ -44,7 +45,7 @@ GROWTH_TARGETS = (50, 100, 250, 500, 1000, 2000, 5000)
 NAIVE_TARGETS = (20, 30, 52, 76, 100, 250)   # the last two show where the cap bites
 GOAL_PROCESS_RATIO = 1.5
 GOAL_DOUBLING = 2.5
-GOAL_500, GOAL_5000 = 0.25, 2.5
+GOAL_500, GOAL_5000 = 0.25, 2.5      # times the bare imports (issue 12)
 GOAL_MARKDOWN_500 = 3.0
 
 
@@ -107,6 +108,7 @@ def cold() -> None:
     from solver import symbols
     clear_cache()
     symbols.sym.cache_clear()
+    symbols._meaning.cache_clear()
 
 
 def timed(fn, repeat: int = 1, budget: float = 15.0) -> float:
@@ -211,7 +213,7 @@ def sympy_path(q):
 
 
 def whole_question(q):
-    from solver.kinds.network import solve_network_question
+    from solver.kinds.network.steps import solve_network_question
     return solve_network_question(q)
 
 
@@ -267,12 +269,24 @@ def bench_growth(tmp: Path, targets, repeat: int) -> dict:
           f"{worst['all']:.2f}   (goal <= {GOAL_DOUBLING}: {verdict(worst['sym'] <= GOAL_DOUBLING)}, "
           f"{verdict(worst['all'] <= GOAL_DOUBLING)})")
     by_target = dict(zip(targets, results))
+    imports = bare_imports()
+    print(f"bare imports, measured now (median of 3 processes: python -c \"{IMPORT_CMD}\"): {fmt_s(imports)}")
     for target, goal in ((500, GOAL_500), (5000, GOAL_5000)):
         if target in by_target:
             P, _, ts, ta = by_target[target]
-            print(f"at {P} parameters (goal < {goal} s): derive+evaluate {fmt_s(ts)} {verdict(ts < goal)}; "
-                  f"solve_network_question {fmt_s(ta)} {verdict(ta < goal)}")
+            print(f"at {P} parameters (goal <= {goal}x the imports): derive+evaluate {fmt_s(ts)} = "
+                  f"{ts / imports:.3f}x {verdict(ts <= goal * imports)}; "
+                  f"solve_network_question {fmt_s(ta)} = {ta / imports:.3f}x {verdict(ta <= goal * imports)}")
     return {"rows": results}
+
+
+def bare_imports(runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", IMPORT_CMD], check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 # ----------------------------------------------------------------------------- 3. markdown
@@ -406,6 +420,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="a reduced set, under a minute")
     ap.add_argument("--cap", type=float, help="time cap per naive size in seconds (default 60, quick 10)")
     ap.add_argument("--naive-worker", nargs=2, type=int, metavar=("N", "H"), help=argparse.SUPPRESS)
+    ap.add_argument("--only", choices=("process", "growth", "markdown", "naive"), help="one section")
     args = ap.parse_args()
     if args.naive_worker:
         print(json.dumps(naive_worker(*args.naive_worker)))
@@ -425,6 +440,8 @@ def main() -> None:
         lambda tmp: bench_markdown(tmp, 500, 1 if quick else 3),
         lambda tmp: bench_naive(tmp, NAIVE_TARGETS[:2] if quick else NAIVE_TARGETS, cap, 1 if quick else 3),
     ]
+    if args.only:
+        steps = [steps[("process", "growth", "markdown", "naive").index(args.only)]]
     t_start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

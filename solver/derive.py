@@ -5,11 +5,12 @@ Backpropagation is the chain rule plus memory: each layer's deltas are named sym
 work grows with the number of parameters instead of exploding with depth. Each local
 factor is a real `sympy.diff` of the expression it comes from.
 
-`evaluate` then runs the same formulas in SymPy arithmetic, independently of NumPy,
-for the cross-check.
+`evaluate` then runs the same formulas, independently of NumPy, for the cross-check:
+compiled by lambdify for many examples, else walked node by node in floats (`_value`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -308,14 +309,14 @@ def _summed(func: "_Compiled", envs: list[dict]) -> list[float]:
 class _Compiled:
     """A list of formulas as one function of the symbols they use.
 
-    Used for several examples, the formulas are compiled once (sympy.lambdify to plain
-    Python arithmetic); used once or twice, compiling costs more than substituting the
-    numbers into them, so they are substituted."""
+    Used for many examples, the formulas are compiled once (sympy.lambdify to plain
+    Python arithmetic); used fewer than COMPILE_FROM times, compiling costs more than
+    walking them (`_value`), so they are walked."""
 
     # what lambdify's "math" printer does not know (Heaviside(0) = 1/2, as SymPy's)
     EXTRA = {"sign": lambda v: (v > 0) - (v < 0),
              "Heaviside": lambda v, h0=0.5: 1.0 if v > 0 else (h0 if v == 0 else 0.0)}
-    COMPILE_FROM = 3        # calls
+    COMPILE_FROM = 100      # calls: compiling costs about as much as walking the formulas 100 times
 
     def __init__(self, exprs, calls: int):
         self.exprs = list(exprs)
@@ -332,8 +333,39 @@ class _Compiled:
     def __call__(self, env) -> list[float]:
         if self.func is not None:
             return [float(v) for v in self.func(*(env[a] for a in self.args))]
-        numbers = {a: sp.Float(env[a]) for a in self.args}
-        return [float(e.xreplace(numbers)) for e in self.exprs]
+        return [_value(e, env) for e in self.exprs]
+
+
+_FLOAT_FUNCTIONS = {sp.exp: math.exp, sp.log: math.log, sp.tanh: math.tanh, sp.Abs: abs}
+
+
+def _value(expr: sp.Expr, env) -> float:
+    """A formula's value at the numbers of `env`, walked node by node in floats: sums, products,
+    powers and exp, log, tanh, abs directly; anything else (a Piecewise, sign, Heaviside) by
+    putting the numbers into that part and letting SymPy evaluate it. Linear in the formula's
+    size, where substituting into a whole formula builds and evaluates SymPy objects at each node."""
+    if expr.is_Symbol:
+        return float(env[expr])
+    if expr.is_Number:
+        return float(expr)
+    if expr.is_Add:
+        return math.fsum(_value(a, env) for a in expr.args)
+    if expr.is_Mul:
+        out = 1.0
+        for a in expr.args:
+            out *= _value(a, env)
+        return out
+    try:
+        if expr.is_Pow:
+            value = _value(expr.base, env) ** _value(expr.exp, env)
+            if isinstance(value, float):
+                return value
+        elif expr.func in _FLOAT_FUNCTIONS:
+            return float(_FLOAT_FUNCTIONS[expr.func](_value(expr.args[0], env)))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        pass
+    numbers = {a: sp.Float(env[a]) for a in expr.free_symbols}
+    return float(expr.xreplace(numbers))
 
 
 def _at_loss_kink(env: dict, loss: str, L: int, outputs: int) -> dict:

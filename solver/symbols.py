@@ -31,7 +31,13 @@ def sym(kind: str, layer: int | None = None, i: int | None = None, j: int | None
 
 
 def meaning(symbol: sp.Symbol) -> Meaning | None:
-    parts = symbol.name.split("|")
+    return _meaning(symbol.name)
+
+
+@lru_cache(maxsize=None)
+def _meaning(name: str) -> Meaning | None:
+    """Parsed once per name: a large network asks it of every weight in every line."""
+    parts = name.split("|")
     if len(parts) != 5:
         return None
     kind, *rest = parts

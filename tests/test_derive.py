@@ -282,3 +282,33 @@ def test_hinge_margin_reached_through_rounding_is_the_margin():
     vals = derive.evaluate(net, d, ROUNDED_ZERO_X, y, "hinge", "mean", 1.0)
     back = numeric.backward(net, numeric.forward(net, ROUNDED_ZERO_X), y, "hinge", "mean")
     assert float(vals.delta[0][0][0]) == back.delta[0][0, 0] == 0.0
+
+
+# ---------------------------------------------------------------- the float walk of a formula
+
+def test_a_formula_walked_in_floats_is_its_sympy_value():
+    """derive._value: sums, products, powers and exp/log/tanh/abs walked in floats; a Piecewise,
+    sign or a power of a negative base handed to SymPy; the same value as substituting the numbers."""
+    import math
+
+    a, b, c = sp.symbols("a b c", real=True)
+    env = {a: 0.7, b: -1.3, c: 2.0}
+    for expr in [a * b + c, (a - b) ** 2 / 2, sp.exp(-a) / (1 + sp.exp(-a)), sp.log(c) * sp.tanh(b),
+                 sp.Abs(b) * a, sp.Piecewise((0, b < 0), (b, True)) + a, sp.sign(b) * c,
+                 sp.Mul(a, sp.Add(b, c, evaluate=False), evaluate=False), sp.Heaviside(b) + sp.Max(a, c)]:
+        expected = float(expr.xreplace({k: sp.Float(v) for k, v in env.items()}))
+        assert math.isclose(derive._value(expr, env), expected, rel_tol=1e-12, abs_tol=1e-15), expr
+
+
+def test_compiled_and_walked_formulas_agree():
+    """_Compiled walks formulas used fewer than COMPILE_FROM times (16 examples: 7x faster than
+    lambdify) and compiles them past that; both give the same numbers."""
+    import math
+
+    a, b = sp.symbols("a b", real=True)
+    exprs = [a * b + sp.exp(-a), sp.Piecewise((0, b < 0), (b, True)) * a, (a - b) ** 2 / 2]
+    env = {a: 0.3, b: -0.7}
+    walked = derive._Compiled(exprs, 1)
+    compiled = derive._Compiled(exprs, derive._Compiled.COMPILE_FROM)
+    assert walked.func is None and compiled.func is not None
+    assert all(math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-15) for x, y in zip(walked(env), compiled(env)))

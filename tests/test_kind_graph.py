@@ -365,3 +365,58 @@ def test_the_picture_labels_integers_as_integers_and_givens_as_given():
     assert not any(isinstance(n.value, int) for n in swish.step("graph").info.diagram.nodes
                    if n.role != "input")                                # sigmoid: computed, to the decimals
     assert isinstance(dict((n.name, n.value) for n in neuron.step("graph").info.diagram.nodes)["u"], float)
+
+
+# ---------------------------------------------------------------- the check of a large graph
+
+DOUBLING = ("kind: graph\nname: f\nlet:\n  u1: x*x + x\n  u2: u1*u1 + u1\n  u3: u2*u2 + u2\n"
+            "  u4: u3*u3 + u3\nexpression: u4*u4\nat: {x: 0.5}\n")
+
+
+def test_a_graph_too_long_to_write_out_is_checked_on_the_graph(tmp_path):
+    """Written out in x the output has 161 operations (it doubles with every level): the check
+    accumulates over the graph and compares finite differences, and nothing long is printed."""
+    sol = solve(write(tmp_path, DOUBLING))
+    q = sol.questions[0]
+    step = q.step("d_x")
+    assert not step.info.expanded and step.info.direct is None
+    assert step.info.direct_value == step.value and step.info.agrees
+    graph = q.steps[0].info
+    assert [str(s) for s, _ in graph.lets] == ["u1", "u2", "u3", "u4"]
+    assert str(graph.whole) == "u4*u4"
+    text = sol.render("markdown", assets={}, stem="g")
+    check = next(line for line in text.splitlines() if line.startswith("Check:"))
+    assert "finite difference" in check and len(check) < 400
+    assert max(len(line) for line in text.splitlines()) < 2000
+
+
+def test_a_short_graph_is_still_differentiated_directly(tmp_path):
+    sol = solve(write(tmp_path, "kind: graph\nexpression: 3*(a + b*c)\nat: {a: 5, b: 3, c: 2}\n"))
+    step = sol.questions[0].step("d_b")
+    assert step.info.expanded and str(step.info.whole) == "3*(a + b*c)"
+    assert "directly, without the graph" in sol.render("markdown", assets={}, stem="g", detail="full")
+
+
+def test_the_finite_differences_take_part_in_the_check(tmp_path, monkeypatch):
+    monkeypatch.setattr(graph_kind.Reference, "finite_difference", lambda self, var: 1.0)
+    with pytest.raises(CrossCheckError, match="finite differences"):
+        solve(write(tmp_path, DOUBLING))
+
+
+def test_the_accumulation_of_the_check_takes_part(tmp_path, monkeypatch):
+    monkeypatch.setattr(graph_kind.Reference, "partial_value", lambda self, var: 1.0)
+    with pytest.raises(CrossCheckError, match="accumulation"):
+        solve(write(tmp_path, DOUBLING))
+
+
+def test_finite_differences_skip_a_kink(tmp_path):
+    """relu at exactly 0 follows its convention; a difference quotient across it would not."""
+    sol = solve(write(tmp_path, "kind: graph\nexpression: relu(a - b)*c\nat: {a: 0.3, b: 0.3, c: 2}\n"))
+    assert sol.questions[0].step("d_a").value == 0
+
+
+def test_a_question_sheet_of_a_long_graph_gives_its_lets(tmp_path):
+    from solver.render.documents import render_sheet
+    sheet = render_sheet(solve(write(tmp_path, DOUBLING)), "markdown", assets={}, stem="g")
+    line = next(line for line in sheet.splitlines() if line.startswith("Let "))
+    assert "where $u_{1} = " in line and "$u_{4} = " in line and len(line) < 600

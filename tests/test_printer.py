@@ -207,3 +207,93 @@ def test_formatter_partial_and_chain():
     chain = (Factor(L, Z11, sym("delta", 1, 1)), Factor(Z11, W12, X1))
     assert f.chain(chain) == (r"\frac{\partial L}{\partial z^{[1]}_{1}} \cdot "
                               r"\frac{\partial z^{[1]}_{1}}{\partial W^{[1]}_{12}}")
+
+
+# ---------------------------------------------------------------- the short cuts, against SymPy's way
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from sympy.printing.latex import LatexPrinter  # noqa: E402
+
+from solver.symbols import Given  # noqa: E402
+
+
+class GenericPrinter(ExamPrinter):
+    """The printer as it was before its short cuts: every product through SymPy's own
+    _print_Mul and _needs_mul_brackets, every sign through could_extract_minus_sign."""
+
+    _needs_mul_brackets = LatexPrinter._needs_mul_brackets
+
+    def _print_Mul(self, expr):
+        args = expr.args
+        if len(args) >= 2 and args[0] == -1:
+            rest = sp.Mul(*args[1:], evaluate=False) if len(args) > 2 else args[1]
+            body = self._print(rest)
+            if isinstance(rest, sp.Add) or (rest.is_Number and rest < 0):
+                body = rf"\left({body}\right)"
+            return "- " + body
+        return LatexPrinter._print_Mul(self, expr)
+
+    @staticmethod
+    def _negated(term):
+        if isinstance(term, sp.Mul) and len(term.args) >= 2 and term.args[0] == -1:
+            return sp.Mul(*term.args[1:], evaluate=False) if len(term.args) > 2 else term.args[1]
+        if term.is_Number and term < 0:
+            return Given(-float(term)) if isinstance(term, Given) else -term
+        if isinstance(term, sp.Mul) and isinstance(term.args[0], Given) and term.args[0] < 0:
+            return sp.Mul(Given(-float(term.args[0])), *term.args[1:], evaluate=False)
+        if term.could_extract_minus_sign():
+            return -term
+        return None
+
+
+NUMBERS = st.sampled_from([F(0.5), F(-0.25), F(0), F(-1.0), F(1.0), Given(0.2), Given(-0.1), I(2), I(-3),
+                           I(1), I(-1), I(0), sp.Rational(1, 3), sp.Rational(-2, 5)])
+SYMBOLS = st.sampled_from([sp.Symbol("x"), sp.Symbol("w_1", real=True), sym("a", 1, 1), sym("z", 2, 1), YHAT, X1])
+FACTORS = st.one_of(NUMBERS, SYMBOLS)
+
+
+@st.composite
+def shapes(draw, depth=2):
+    """Sums and products as the steps build them: unevaluated, of numbers and symbols, nested."""
+    if depth == 0:
+        return draw(FACTORS)
+    parts = draw(st.lists(st.one_of(FACTORS, shapes(depth=depth - 1)), min_size=1, max_size=4))
+    if len(parts) == 1:
+        return parts[0]
+    kind = draw(st.sampled_from(["mul", "add", "neg", "pow"]))
+    if kind == "mul":
+        return mul(*parts)
+    if kind == "add":
+        return add(*parts)
+    if kind == "neg":
+        return mul(I(-1), *parts)
+    return sp.Pow(parts[0], draw(st.sampled_from([I(2), I(-1), sp.Rational(1, 2)])), **UE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(expr=shapes())
+def test_the_short_cuts_print_what_sympys_printer_prints(expr):
+    for decimals in (None, 3):
+        assert ExamPrinter(NOTATION, decimals).doprint(expr) == GenericPrinter(NOTATION, decimals).doprint(expr)
+
+
+@pytest.mark.parametrize("expr", [
+    mul(F(0.5), sp.Symbol("x")), mul(F(-0.5), sp.Symbol("x")), mul(Given(-0.5), F(0.25)),
+    add(mul(F(0.16), F(0.81)), mul(F(-0.14), F(0.9)), mul(Given(-0.2), sp.Symbol("x")), F(-0.1)),
+    add(sp.Symbol("x"), mul(I(-1), F(0.3), sp.Symbol("y"))), mul(I(2), F(-0.5)), mul(F(-1.0), sp.Symbol("x")),
+])
+def test_the_short_cuts_on_the_shapes_of_a_network(expr):
+    assert ExamPrinter(NOTATION, 4).doprint(expr) == GenericPrinter(NOTATION, 4).doprint(expr)
+
+
+def test_a_symbols_meaning_is_parsed_once():
+    """A network of a thousand weights asks the meaning of each in every line: parsed once per name."""
+    from solver.symbols import meaning
+    assert meaning(sym("W", 1, 2, 3)) is meaning(sym("W", 1, 2, 3)) == ("W", 1, 2, 3, None)
+
+
+def test_the_printer_works_each_symbol_and_number_out_once():
+    printer = ExamPrinter(NOTATION, 3)
+    expr = add(mul(F(0.5), X1), mul(F(0.5), X1))
+    assert printer.doprint(expr) == r"0.500 \cdot x_{1} + 0.500 \cdot x_{1}"
+    assert len(printer._symbols) == 1 and len(printer._numbers) == 1

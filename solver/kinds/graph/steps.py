@@ -9,9 +9,12 @@ derivatives on their edges.
 Values come from the steps' own `recompute` functions, run once on exact values and
 once as a hand solution runs them (rounded, and under `carry: rounded` rounded before
 they are used again). Every number is then checked against an independent SymPy
-evaluation: node values against the reference expression, each local derivative against
-`sympy.diff` of its operation, each partial against `sympy.diff` of the whole expression
-(and, when its paths are listed, the listed sum against the accumulated one).
+evaluation worked node by node (linear in the graph's size, never the expanded formula, which
+doubles with every level of sharing): node values against the reference operations at 30
+digits, each local derivative against `sympy.diff` of its operation, each partial against the
+reference's own reverse accumulation and against finite differences of the graph, and, when
+the whole expression written out is short enough to read (MAX_EXPANDED_OPS), against
+`sympy.diff` of it (and, when its paths are listed, the listed sum against the accumulated one).
 """
 from __future__ import annotations
 
@@ -36,6 +39,11 @@ from ...tolerances import ATOL, KINK_TOLERANCE, RTOL, snap
 
 MAX_LISTED_PATHS = 8          # more paths than this are summed by accumulation, not listed one by one
 MAX_SHOWN_DIRECT_OPS = 14     # a direct derivative longer than this is given as a number only
+MAX_EXPANDED_OPS = 40         # the output written out in the variables, past this many operations, is
+                              # not written (nor differentiated as one formula): the check works on the graph
+FD_STEP_DIGITS = 20           # the finite differences of the check move a variable by 1e-20 of its size
+FD_DIGITS = 60                # ... computing at 60 digits (templates/common/graph.j2 says 10^{-20})
+FD_KINK_MARGIN = 1e-6         # ... and are left out when a kink (relu, abs) is this close
 AUTO_NAMES = ("u", "v", "w", "p", "q", "r", "s", "t", "h", "k", "m", "n")
 WHOLE_OPS = frozenset({"add", "sub", "mul", "neg"})   # integers in, an integer out, and so their derivatives
 WHOLE_LIMIT = 2 ** 52         # beyond this a float no longer holds every integer
@@ -326,43 +334,140 @@ def _run(specs: list[Step], exact_specs: list[Step], decimals: int, carry: str) 
 
 class Reference:
     """The same graph in SymPy's own functions (sigmoid as 1/(1 + e^{-z}), relu as a Piecewise),
-    evaluated at the point in exact rationals, and differentiated by `sympy.diff`."""
+    worked node by node, never as one expanded formula (whose size doubles with every level of
+    sharing): each node's value is its operation at its operands' values, to DIGITS digits from
+    the exact rationals of the point; each partial is accumulated from the output over the graph
+    (reverse accumulation, linear in the graph's size) with `sympy.diff` of each operation, and
+    checked against central finite differences of the graph at DIGITS digits. When the whole
+    expression written out in the variables is short enough to read (at most MAX_EXPANDED_OPS
+    operations), it is differentiated directly by `sympy.diff` too."""
+
+    DIGITS = 30
 
     def __init__(self, graph: Graph, spec: GraphSpec):
         self.graph = graph
-        self.point = {_symbol(v): sp.Rational(repr(x)) for v, x in spec.at}
-        self.exprs: list[sp.Expr] = []
+        self.point = {v: sp.Rational(repr(x)) for v, x in spec.at}
+        self.values = self.forward(self.point)
+        sizes: list[int] = []
         for node in graph.nodes:
-            if node.role == "input":
-                self.exprs.append(node.symbol)
-            else:
-                args = tuple(self.exprs[o] if isinstance(o, int) else o for o in node.operands)
-                self.exprs.append(OPERATIONS[node.op].reference(args))
+            sizes.append(0 if node.role == "input" else
+                         1 + sum(sizes[o] if isinstance(o, int) else 0 for o in node.operands))
+        self.expanded_ops = sizes[graph.output]      # operations of the output written out in the variables
+        self._adjoints: dict[int, sp.Expr] | None = None
+        self._diff: dict[tuple[int, int], tuple[sp.Expr, dict]] = {}
+        self._direct: dict[str, sp.Expr] = {}
 
     @property
-    def output(self) -> sp.Expr:
-        return self.exprs[self.graph.output]
+    def expanded(self) -> bool:
+        """The whole expression is short enough to write out (and to differentiate as one formula)."""
+        return self.expanded_ops <= MAX_EXPANDED_OPS
+
+    def forward(self, point: dict[str, sp.Expr], digits: int | None = None) -> list[sp.Expr]:
+        """Every node's value at `point` (variable name -> number), node by node, to `digits`
+        (DIGITS unless given)."""
+        values: list[sp.Expr] = []
+        for node in self.graph.nodes:
+            if node.role == "input":
+                values.append(point[node.name])
+                continue
+            args = tuple(values[o] if isinstance(o, int) else _as_rational(o) for o in node.operands)
+            value = sp.N(OPERATIONS[node.op].reference(args), digits or self.DIGITS)
+            if not value.is_real:
+                raise CrossCheckError(f"SymPy gives a non-real value {value} for {node.name}")
+            values.append(value)
+        return values
+
+    def node(self, i: int) -> float:
+        return float(self.values[i])
+
+    def _derivative(self, parent: int, child: int) -> tuple[sp.Expr, dict]:
+        if (parent, child) not in self._diff:
+            node = self.graph.nodes[parent]
+            stand_in = {o: sp.Symbol(f"o{o}", real=True) for o in node.children}
+            args = tuple(stand_in[o] if isinstance(o, int) else o for o in node.operands)
+            self._diff[(parent, child)] = (sp.diff(OPERATIONS[node.op].reference(args), stand_in[child]), stand_in)
+        return self._diff[(parent, child)]
+
+    def local(self, parent: int, child: int, values: dict[int, float]) -> float:
+        """sympy.diff of the parent's operation in its operands' symbols, at their exact values."""
+        d, stand_in = self._derivative(parent, child)
+        at = {stand_in[o]: sp.Rational(repr(snap(values[o]))) for o in stand_in}
+        return float(sp.N(d.xreplace(at), self.DIGITS))
+
+    def _local_here(self, parent: int, child: int) -> sp.Expr:
+        """The same at the reference's own values (a kink's operand within KINK_TOLERANCE of 0 is 0)."""
+        d, stand_in = self._derivative(parent, child)
+        kink = OPERATIONS[self.graph.nodes[parent].op].kink is not None
+        at = {s: (sp.Integer(0) if kink and abs(self.values[o]) < KINK_TOLERANCE else self.values[o])
+              for o, s in stand_in.items()}
+        return sp.N(d.xreplace(at), self.DIGITS)
+
+    def adjoints(self) -> dict[int, sp.Expr]:
+        """d output / d node for every node, accumulated once from the output down (reverse mode)."""
+        if self._adjoints is None:
+            g = self.graph
+            adjoint: dict[int, sp.Expr] = {g.output: sp.Integer(1)}
+            for node in reversed(g.nodes[:g.output + 1]):
+                if node.index not in adjoint or node.role == "input":
+                    continue
+                for c in node.children:
+                    adjoint[c] = adjoint.get(c, sp.Integer(0)) + adjoint[node.index] * self._local_here(node.index, c)
+            self._adjoints = adjoint
+        return self._adjoints
+
+    def partial_value(self, var: str) -> float:
+        """d output / d var by reverse accumulation over the graph."""
+        return float(self.adjoints().get(self.graph_index(var), 0))
+
+    def graph_index(self, var: str) -> int:
+        return next(n.index for n in self.graph.nodes if n.role == "input" and n.name == var)
+
+    def near_kink(self, var: str) -> bool:
+        """A kink (relu, abs) that depends on var sits within reach of the finite differences."""
+        i = self.graph_index(var)
+        depends = {i}
+        for node in self.graph.nodes[i + 1:]:
+            if any(c in depends for c in node.children):
+                depends.add(node.index)
+                if OPERATIONS[node.op].kink and any(abs(self.values[c]) < FD_KINK_MARGIN for c in node.children):
+                    return True
+        return False
+
+    def finite_difference(self, var: str) -> float:
+        """(f(var + h) - f(var - h)) / 2h, the graph run forward twice at FD_DIGITS digits, with
+        h = 10^-FD_STEP_DIGITS of the variable's size (of 1 at 0): the error of the quotient,
+        h^2 relative, stays far below the tolerance even where the file's limits allow a term
+        to be a millionth of the sum it is in (fields.CANCELLATION)."""
+        x = self.point[var]
+        h = sp.Rational(1, 10 ** FD_STEP_DIGITS) * (abs(x) if x != 0 else 1)
+        out = self.graph.output
+        up = self.forward({**self.point, var: x + h}, FD_DIGITS)[out]
+        down = self.forward({**self.point, var: x - h}, FD_DIGITS)[out]
+        return float((up - down) / (2 * h))
+
+    def partial(self, var: str) -> sp.Expr:
+        """sympy.diff of the output written out in the variables (only when `expanded`)."""
+        if var not in self._direct:
+            memo: dict[int, sp.Expr] = {}
+            for node in self.graph.nodes:
+                if node.role == "input":
+                    memo[node.index] = node.symbol
+                else:
+                    memo[node.index] = OPERATIONS[node.op].reference(
+                        tuple(memo[o] if isinstance(o, int) else o for o in node.operands))
+            self._direct[var] = sp.diff(memo[self.graph.output], _symbol(var))
+        return self._direct[var]
 
     def at_point(self, expr: sp.Expr) -> float:
-        value = sp.N(expr.xreplace(self.point), 30)
+        value = sp.N(expr.xreplace({_symbol(v): x for v, x in self.point.items()}), self.DIGITS)
         if not value.is_real:
             raise CrossCheckError(f"SymPy gives a non-real value {value} for {expr}")
         return float(value)
 
-    def node(self, i: int) -> float:
-        return self.at_point(self.exprs[i])
 
-    def local(self, parent: int, child: int, values: dict[int, float]) -> float:
-        """sympy.diff of the parent's operation in its operands' symbols, at their exact values."""
-        node = self.graph.nodes[parent]
-        stand_in = {o: sp.Symbol(f"o{o}", real=True) for o in node.children}
-        args = tuple(stand_in[o] if isinstance(o, int) else o for o in node.operands)
-        d = sp.diff(OPERATIONS[node.op].reference(args), stand_in[child])
-        at = {stand_in[o]: sp.Rational(repr(snap(values[o]))) for o in node.children}
-        return float(sp.N(d.xreplace(at), 30))
-
-    def partial(self, var: str) -> sp.Expr:
-        return sp.diff(self.output, _symbol(var))
+def _as_rational(constant: sp.Expr) -> sp.Expr:
+    """A constant as an exact number: a Float (15 digits) would cut the DIGITS of what it meets."""
+    return sp.Rational(constant) if isinstance(constant, sp.Float) else constant
 
 
 def _same(what: str, a: float, b: float) -> None:
@@ -382,7 +487,11 @@ def _cross_check(graph: Graph, spec: GraphSpec, nums: Numbers, exact: dict, ref:
               nums.local(exact, p, c), ref.local(p, c, values))
     for var in spec.wrt:
         i = spec.variables.index(var)
-        _same(f"d_{var} (path sum vs sympy.diff)", exact[f"d_{var}"], ref.at_point(ref.partial(var)))
+        _same(f"d_{var} (path sum vs SymPy's accumulation)", exact[f"d_{var}"], ref.partial_value(var))
+        if not ref.near_kink(var):
+            _same(f"d_{var} (path sum vs finite differences)", exact[f"d_{var}"], ref.finite_difference(var))
+        if ref.expanded:
+            _same(f"d_{var} (path sum vs sympy.diff)", exact[f"d_{var}"], ref.at_point(ref.partial(var)))
         listed, total = paths(graph, i, MAX_LISTED_PATHS)
         if total <= MAX_LISTED_PATHS:
             enumerated = sum(math.prod(nums.local(exact, a, b) for a, b in zip(path, path[1:])) for path in listed)
@@ -430,9 +539,10 @@ class GraphInfo:
     named: tuple[tuple[sp.Symbol, sp.Expr], ...]
     output: sp.Symbol
     shared: tuple[sp.Symbol, ...]
-    whole: sp.Expr
+    whole: sp.Expr                 # written out in the variables, or, past MAX_EXPANDED_OPS, in the lets
     variables: tuple[tuple[sp.Symbol, float], ...]
     operations: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()    # every operation but the output's, in order
+    lets: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()   # the lets `whole` is written in (when not written out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -462,6 +572,8 @@ class PathSumInfo:
     direct_value: float
     agrees: bool
     integral: bool = False      # every path's product is an exact integer: the sum is written as one
+    expanded: bool = True       # `whole` written out and differentiated directly; else the check
+                                # is SymPy's reverse accumulation and finite differences
 
 
 def _numbers_in(expr: sp.Expr, mapping: dict) -> sp.Expr:
@@ -520,9 +632,10 @@ def _finish(graph, spec, nums, specs, exact, shown, ref) -> list[Step]:
         named=tuple((n.symbol, _display(n, name_of)) for n in ops if n.named),
         output=graph.nodes[graph.output].symbol,
         shared=tuple(n.symbol for n in graph.nodes if len(graph.parents(n.index)) > 1),
-        whole=_whole(graph),
+        whole=_whole(graph, ref.expanded),
         variables=tuple((_symbol(v), x) for v, x in spec.at),
         operations=tuple((n.symbol, _display(n, name_of)) for n in ops),
+        lets=() if ref.expanded else _lets(graph),
     ))]
     for s in specs:
         if s.kind is not StepKind.NODE_VALUE:
@@ -619,18 +732,23 @@ def _path_step(graph, spec, s, nums, work_values, local_of, exact, shown, ref, w
                             for p in feeds])
             made.append(AdjointRow(node.symbol, terms, numbers, round_half_up(adjoint[node.index], nums.decimals)))
         adjoints = tuple(made)
-    direct = ref.partial(var)
-    direct_exact = ref.at_point(direct)
-    shown_direct = direct if sp.count_ops(direct) <= MAX_SHOWN_DIRECT_OPS and not direct.has(sp.Piecewise) else None
+    if ref.expanded:
+        direct = ref.partial(var)
+        direct_exact = ref.at_point(direct)
+        shown_direct = direct if sp.count_ops(direct) <= MAX_SHOWN_DIRECT_OPS and not direct.has(sp.Piecewise) \
+            else None
+    else:
+        direct_exact, shown_direct = ref.partial_value(var), None
     # an edge straight from the var to the output, on one of several paths: its local partial
     # would read like the whole derivative, so the whole one is written d out / d var
     total_notation = total > 1 and i in graph.nodes[graph.output].children
     info = PathSumInfo(output=out, var=_symbol(var), paths=tuple(rows), count=total, total=total_notation,
-                       adjoints=adjoints, whole=_whole(graph), direct=shown_direct,
+                       adjoints=adjoints, whole=_whole(graph, ref.expanded), direct=shown_direct,
                        direct_value=_as_shown(round_half_up(direct_exact, nums.decimals),
                                               bool(rows) and all(isinstance(r.value, int) for r in rows)),
                        agrees=round_half_up(direct_exact, nums.decimals) == shown[s.key],
-                       integral=bool(rows) and all(isinstance(r.value, int) for r in rows))
+                       integral=bool(rows) and all(isinstance(r.value, int) for r in rows),
+                       expanded=ref.expanded)
     return replace(s, value=shown[s.key], exact=exact[s.key], info=info)
 
 
@@ -643,12 +761,35 @@ def _sum(terms: list[sp.Expr]) -> sp.Expr:
     return sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
 
 
-def _whole(graph: Graph) -> sp.Expr:
-    """The output written in the variables, as the expression (and its lets) say."""
+def _whole(graph: Graph, expanded: bool = True) -> sp.Expr:
+    """The output written in the variables, as the expression (and its lets) say; not
+    `expanded`, written in the named intermediates (the lets) instead."""
     memo: dict[int, sp.Expr] = {}
     for node in graph.nodes:
         memo[node.index] = node.symbol if node.role == "input" else _display(node, memo)
-    return memo[graph.output]
+    return memo[graph.output] if expanded else _in_lets(graph)[0]
+
+
+def _lets(graph: Graph) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    return _in_lets(graph)[1]
+
+
+def _in_lets(graph: Graph) -> tuple[sp.Expr, tuple[tuple[sp.Symbol, sp.Expr], ...]]:
+    """The output, and each named intermediate, written in the variables and the intermediates
+    named before it."""
+    memo: dict[int, sp.Expr] = {}
+    lets = []
+    for node in graph.nodes:
+        if node.role == "input":
+            memo[node.index] = node.symbol
+            continue
+        written = _display(node, memo)
+        if node.named and node.index != graph.output:
+            lets.append((node.symbol, written))
+            memo[node.index] = node.symbol
+        else:
+            memo[node.index] = written
+    return memo[graph.output], tuple(lets)
 
 
 # ------------------------------------------------------------------ the picture
