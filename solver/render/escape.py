@@ -21,6 +21,7 @@ read as markup; control and bidirectional characters become visible escapes (`\\
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -144,3 +145,9 @@ def markdown_code(text) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def html_escape(text) -> str:
+    """User text for HTML, SVG or XML: markup and quotes escaped, control and bidirectional
+    characters shown as visible escapes (as the Markdown shows them; XML forbids most controls)."""
+    return html.escape(shown_safely(str(text)), quote=True)

@@ -13,7 +13,9 @@ import html
 import re
 from functools import lru_cache
 
-# The pictures a page may show inline: those `solve` draws (PNG today, SVG tomorrow) and the
+from .escape import html_escape
+
+# The pictures a page may show inline: those `solve` draws (SVG) and the
 # other image types browsers show; anything else in a link or a picture is refused by
 # markdown-it's own check (javascript:, vbscript:, other data: types).
 _IMAGE_DATA = re.compile(r"^data:image/(png|svg\+xml|jpeg|gif|webp);", re.IGNORECASE)
@@ -96,13 +98,6 @@ def render_html(solution, style=None, answers: bool = True, label: str | None = 
     return env.get_template("html/page.html.j2").render(
         title=solution.problem.title, label=label, questions=questions, answers=answers, data=data,
         h=html_escape, katex=katex_assets(), brief=style.brief, slack=repr(SLACK), tiny=repr(TINY))
-
-
-def html_escape(text) -> str:
-    """User text for HTML: markup and quotes escaped, control and bidirectional characters shown
-    as visible escapes (as the Markdown shows them)."""
-    from ..errors import shown_safely
-    return html.escape(shown_safely(str(text)), quote=True)
 
 
 def _box(qs, s, shape, number: int, anchor: str) -> dict:

@@ -6,17 +6,12 @@ are <tspan>s shifted with dy (supported everywhere, unlike baseline-shift).
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape as _xml
-
+from .escape import html_escape as esc
 from .layout import CAPTION_SIZE, LABEL_SIZE, LINE, Layout, Run, text_width
 
 FONT = "DejaVu Serif, Times New Roman, Times, serif"
 FILL = {"input": "#e8f0fb", "output": "#fdecea"}
 EDGE = "#808080"
-
-
-def esc(text: str) -> str:
-    return _xml(text, {'"': "&quot;"})
 
 
 def _num(v: float) -> str:
