@@ -223,3 +223,20 @@ def test_variants_of_one_channel_of_several(tmp_path):
                        + "randomize:\n  q3.input[0]: {low: -9, high: 9, step: 1}\n")
     done = _cli(str(problem), "--variants", "1", "--seed", "2", "-o", str(tmp_path / "v"))
     assert done.returncode == 0, done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("fmt, ext", [("html", "html"), ("moodle", "xml"), ("qti", "zip")])
+def test_pages_and_exports_take_maps_of_three_dimensions(fmt, ext, tmp_path):
+    done = _cli("problems/conv.yaml", "--format", fmt, "-o", str(tmp_path / f"conv.{ext}"))
+    assert done.returncode == 0, done.stderr
+
+
+def test_question_sheet_gives_the_layer_and_every_dimension_of_a_shape(tmp_path):
+    problem = tmp_path / "conv.yaml"
+    problem.write_text((ROOT / "problems" / "conv.yaml").read_text()
+                       + "randomize:\n  q1.input: {low: -9, high: 9, step: 1}\n")
+    done = _cli(str(problem), "--variants", "1", "--seed", "3", "-o", str(tmp_path / "v"))
+    assert done.returncode == 0, done.stderr
+    sheet = (tmp_path / "v" / "conv-v01-sheet.md").read_text()
+    assert "with stride $S = 2$ and padding $P = 1$, activation" in sheet
+    assert r"| `dX` | Gradient of the input | $2 \times 4 \times 4$ |" in sheet
