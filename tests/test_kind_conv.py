@@ -240,3 +240,18 @@ def test_question_sheet_gives_the_layer_and_every_dimension_of_a_shape(tmp_path)
     sheet = (tmp_path / "v" / "conv-v01-sheet.md").read_text()
     assert "with stride $S = 2$ and padding $P = 1$, activation" in sheet
     assert r"| `dX` | Gradient of the input | $2 \times 4 \times 4$ |" in sheet
+
+
+def test_check_takes_answers_of_three_and_four_dimensions(tmp_path):
+    import yaml
+    keys = json.loads(_cli("problems/conv.yaml", "--question", "q3", "--format", "json", "-o", "-").stdout)
+    values = {k: v["value"] for k, v in keys["questions"][0]["answers"].items()}
+    values["dK"][0][1][0][0] += 1                     # one slip in a 4-D answer
+    values["dX"] = [[1, 2], [3, 4]]                    # the wrong shape
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump({"q3": values}))
+    done = _cli("problems/conv.yaml", "--question", "q3", "--check", str(mine))
+    assert done.returncode == 0, done.stderr
+    assert "entry (1, 2, 1, 1) is wrong" in done.stdout
+    assert "expected the gradient of the input, 2 x 4 x 4 (channels x rows x columns); got 2 x 2" in done.stdout
+    assert "K_new      correct" in done.stdout

@@ -33,8 +33,7 @@ POOLS = ("max", "average")
 # elementwise activations without a slope (the feature maps are activated entry by entry)
 ACTIVATION_NAMES = tuple(name for name, a in ACTIVATIONS.items() if a.elementwise and not a.slope)
 
-ARRAY = {"anyOf": [NUMBER, list_of({"anyOf": [NUMBER, list_of({"anyOf": [NUMBER, list_of(
-    {"anyOf": [NUMBER, list_of(NUMBER)]})]})]})]}        # a number, or lists nested up to 4 deep
+ARRAY = {"anyOf": [NUMBER, list_of({"type": ["number", "array"]})]}   # lists nested up to 4 deep (the reader checks)
 POOL_KEYS = {"type": choice(POOLS), "size": integer(1, MAX_SIDE), "stride": integer(1, MAX_SIDE)}
 KEYS = {"input": ARRAY, "kernels": ARRAY, "biases": {"anyOf": [NUMBER, list_of(NUMBER)]},
         "stride": integer(1, MAX_STRIDE), "padding": integer(0, MAX_PADDING),

@@ -39,6 +39,10 @@ class SizeInfo:
     spec: ConvSpec
     out: tuple[int, int]
 
+    @property
+    def words(self) -> str:
+        return WORDS[self.role]
+
 
 @dataclass(frozen=True, eq=False)
 class MapInfo:
@@ -53,6 +57,35 @@ class MapInfo:
     entries: tuple[Entry, ...] = ()
     padded: tuple[np.ndarray, ...] = ()
     windows: tuple[tuple[tuple[float, ...], float], ...] = ()    # pooled: the first windows and results
+
+    @property
+    def axes(self) -> str:
+        return axes(self.role, self.spec)
+
+    @property
+    def words(self) -> str:
+        return WORDS[self.role]
+
+
+_AXES = {"maps": ("rows x columns", "kernels x rows x columns"), "input": ("rows x columns", "channels x rows x columns"),
+         "kernels": {2: "rows x columns", 3: "kernels x rows x columns", 4: "kernels x channels x rows x columns"}}
+
+
+WORDS = {"conv": "the feature maps (with the bias)", "activated": "the activated maps", "pooled": "the pooled maps",
+         "dK": "the gradient of the kernels", "db": "the gradient of the biases", "dX": "the gradient of the input",
+         "K_new": "the updated kernels", "b_new": "the updated biases",
+         "shape": "the output size", "count": "the number of parameters"}
+
+
+def axes(role: str, spec: ConvSpec) -> str:
+    """The axes of an answer of this role, as the answer sheet names them."""
+    if role in ("dK", "K_new"):
+        return _AXES["kernels"][spec.kernel_rank]
+    if role == "dX":
+        return _AXES["input"][spec.input_rank == 3]
+    if role in ("db", "b_new"):
+        return "one per kernel"
+    return _AXES["maps"][not spec.single]
 
 
 def _check(name: str, a: np.ndarray, b: np.ndarray) -> None:
@@ -151,7 +184,7 @@ def solve(q: Question) -> list[Step]:
     steps = [Step("out_shape", StepKind.CONV_SIZE, None, (), _const(shape), value=shape, exact=shape,
                   info=SizeInfo("shape", spec, (Ho, Wo))),
              Step("params", StepKind.CONV_SIZE, None, (), _const(count), value=count, exact=count,
-                  info=SizeInfo("params", spec, (Ho, Wo)))]
+                  info=SizeInfo("count", spec, (Ho, Wo)))]
     maps = tuple(res.conv)
     conv = _maps_answer(spec, res.conv)
     steps.append(Step("conv", StepKind.CONV_MAP, None, (), _const(conv), value=conv, exact=conv,
