@@ -255,3 +255,15 @@ def test_check_takes_answers_of_three_and_four_dimensions(tmp_path):
     assert "entry (1, 2, 1, 1) is wrong" in done.stdout
     assert "expected the gradient of the input, 2 x 4 x 4 (channels x rows x columns); got 2 x 2" in done.stdout
     assert "K_new      correct" in done.stdout
+
+
+def test_values_are_rounded_and_carry_rounded_works_from_the_rounded_values():
+    text = "kind: conv\ndecimals: 1\n{carry}input: [[0.24]]\nkernels: [[1]]\ngrad_output: [[1]]\nlearning_rate: 1\n"
+    exact = read_problem(load_bytes(text.format(carry="").encode(), "q.yaml")).questions[0]
+    steps = {s.key: s for s in conv_steps.solve(exact)}
+    assert steps["dK"].value.tolist() == [[0.2]] and steps["dK"].exact.tolist() == [[0.24]]
+    rounded = read_problem(load_bytes(text.format(carry="carry: rounded\n").encode(), "q.yaml")).questions[0]
+    steps = {s.key: s for s in conv_steps.solve(rounded)}
+    np.testing.assert_allclose(steps["K_new"].exact, [[0.8]])        # 1 - 1 x 0.2, from dK as shown
+    steps = {s.key: s for s in conv_steps.solve(exact)}
+    np.testing.assert_allclose(steps["K_new"].exact, [[0.76]])

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...errors import CrossCheckError
 from ...model import Question
+from ...rounding import round_half_up
 from ...steps import Step, StepKind
 from ...tolerances import ATOL, RTOL
 from . import run
@@ -185,25 +186,38 @@ def solve(q: Question) -> list[Step]:
                   info=SizeInfo("shape", spec, (Ho, Wo))),
              Step("params", StepKind.CONV_SIZE, None, (), _const(count), value=count, exact=count,
                   info=SizeInfo("count", spec, (Ho, Wo)))]
-    maps = tuple(res.conv)
+    d, rounded = q.display.decimals, q.display.carry == "rounded"
+
+    def shown(x):
+        return round_half_up(x, d)
+
+    def carried(x):
+        """What the next step computes from: the value shown under carry: rounded, else the exact one."""
+        return shown(x) if rounded else x
+
+    def full_maps(a: np.ndarray) -> tuple:
+        return tuple(a[None] if spec.single else a)
+
     conv = _maps_answer(spec, res.conv)
-    steps.append(Step("conv", StepKind.CONV_MAP, None, (), _const(conv), value=conv, exact=conv,
-                      info=MapInfo("conv", spec, maps, entries=_conv_entries(spec, res.padded, res.conv),
+    steps.append(Step("conv", StepKind.CONV_MAP, None, (), _const(conv), value=shown(conv), exact=conv,
+                      info=MapInfo("conv", spec, tuple(res.conv), entries=_conv_entries(spec, res.padded, res.conv),
                                    padded=tuple(res.padded))))
-    last = "conv"
+    last, before = "conv", conv
     if res.activated is not None:
-        act = _maps_answer(spec, res.activated)
-        steps.append(Step("activated", StepKind.CONV_MAP, None, ("conv",),
-                          lambda v: run.activate(spec.activation, np.asarray(v["conv"], dtype=float)),
-                          value=act, exact=act, info=MapInfo("activated", spec, tuple(res.activated), maps)))
-        last = "activated"
+        def activated(v):
+            return run.activate(spec.activation, np.asarray(v["conv"], dtype=float))
+        act = activated({"conv": carried(conv)})
+        steps.append(Step("activated", StepKind.CONV_MAP, None, ("conv",), activated, value=shown(act), exact=act,
+                          info=MapInfo("activated", spec, full_maps(act), full_maps(carried(conv)))))
+        last, before = "activated", act
     if res.pooled is not None:
-        src = res.activated if res.activated is not None else res.conv
-        pooled = _maps_answer(spec, res.pooled)
-        steps.append(Step("pooled", StepKind.CONV_MAP, None, (last,),
-                          lambda v, key=last: run.pool_maps(v[key], spec.pool), value=pooled, exact=pooled,
-                          info=MapInfo("pooled", spec, tuple(res.pooled), tuple(src),
-                                       windows=_pool_windows(spec, src, res.pooled))))
+        def pooled_of(v, key=last):
+            return run.pool_maps(v[key], spec.pool)
+        pooled = pooled_of({last: carried(before)})
+        src = np.asarray(full_maps(carried(before)))
+        steps.append(Step("pooled", StepKind.CONV_MAP, None, (last,), pooled_of, value=shown(pooled), exact=pooled,
+                          info=MapInfo("pooled", spec, full_maps(pooled), tuple(src),
+                                       windows=_pool_windows(spec, src, np.asarray(full_maps(pooled))))))
     if res.dK is not None:
         G = np.asarray(spec.grad_output, dtype=float)
         K = np.asarray(spec.kernels, dtype=float)
@@ -211,21 +225,26 @@ def solve(q: Question) -> list[Step]:
         dX = _input_answer(spec, res.dX)
         db = res.db
         flat_K = tuple(K.reshape(F * C, k, k))
-        steps.append(Step("dK", StepKind.CONV_MAP, None, (), _const(dK), value=dK, exact=dK,
+        steps.append(Step("dK", StepKind.CONV_MAP, None, (), _const(dK), value=shown(dK), exact=dK,
                           info=MapInfo("dK", spec, tuple(res.dK.reshape(F * C, k, k)), tuple(G),
                                        entries=_dK_entries(spec, res.padded, G, res.dK))))
-        steps.append(Step("db", StepKind.CONV_MAP, None, (), _const(db), value=db, exact=db,
+        steps.append(Step("db", StepKind.CONV_MAP, None, (), _const(db), value=shown(db), exact=db,
                           info=MapInfo("db", spec, (db,), tuple(G))))
-        steps.append(Step("dX", StepKind.CONV_MAP, None, (), _const(dX), value=dX, exact=dX,
+        steps.append(Step("dX", StepKind.CONV_MAP, None, (), _const(dX), value=shown(dX), exact=dX,
                           info=MapInfo("dX", spec, tuple(res.dX), tuple(G), entries=_dX_entries(spec, G, res.dX))))
         if spec.learning_rate is not None:
             lr = spec.learning_rate
             K_given, b_given = _kernels_answer(spec, K), np.asarray(spec.biases, dtype=float)
-            K_new, b_new = K_given - lr * dK, b_given - lr * db
-            steps.append(Step("K_new", StepKind.CONV_MAP, None, ("dK",),
-                              lambda v: K_given - lr * np.asarray(v["dK"], dtype=float), value=K_new, exact=K_new,
-                              info=MapInfo("K_new", spec, tuple((K - lr * res.dK).reshape(F * C, k, k)), flat_K)))
-            steps.append(Step("b_new", StepKind.CONV_MAP, None, ("db",),
-                              lambda v: b_given - lr * np.asarray(v["db"], dtype=float), value=b_new, exact=b_new,
+
+            def K_new_of(v):
+                return K_given - lr * np.asarray(v["dK"], dtype=float)
+
+            def b_new_of(v):
+                return b_given - lr * np.asarray(v["db"], dtype=float)
+
+            K_new, b_new = K_new_of({"dK": carried(dK)}), b_new_of({"db": carried(db)})
+            steps.append(Step("K_new", StepKind.CONV_MAP, None, ("dK",), K_new_of, value=shown(K_new), exact=K_new,
+                              info=MapInfo("K_new", spec, tuple(np.asarray(K_new).reshape(F * C, k, k)), flat_K)))
+            steps.append(Step("b_new", StepKind.CONV_MAP, None, ("db",), b_new_of, value=shown(b_new), exact=b_new,
                               info=MapInfo("b_new", spec, (b_new,), (b_given,))))
     return steps
