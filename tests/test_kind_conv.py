@@ -177,6 +177,9 @@ def test_page_writes_the_numbers_and_says_cross_correlation():
     assert text.count("cross-correlation") == 3       # once per question
     assert r"Z_{11} = 3 \cdot 1 + 0 \cdot 0 + 1 \cdot 0 + 5 \cdot (-1) + 0 = -2.0000" in text
     assert r"H_{\text{out}} = \frac{5 + 2 \cdot 1 - 3}{2} + 1 = 3" in text
+    # the first window in bold, in the padded input when there is padding
+    assert r"X = \begin{bmatrix} \mathbf{3} & \mathbf{0} & 1 \\ \mathbf{1} & \mathbf{5} & 8 \\ 2 & 7 & 2 \end{bmatrix}" in text
+    assert r"\tilde{X} = \begin{bmatrix} \mathbf{0} & \mathbf{0} & \mathbf{0} & 0" in text
     assert r"\frac{\partial L}{\partial b} = 0.1 + (-0.2) + 0 + 0.3 = 0.2000" in text
     latex = solution.render("latex", assets={}, stem="conv")
     assert "_}_" not in latex and "}_{1}_" not in latex
