@@ -270,3 +270,12 @@ def test_values_are_rounded_and_carry_rounded_works_from_the_rounded_values():
     np.testing.assert_allclose(steps["K_new"].exact, [[0.8]])        # 1 - 1 x 0.2, from dK as shown
     steps = {s.key: s for s in conv_steps.solve(exact)}
     np.testing.assert_allclose(steps["K_new"].exact, [[0.76]])
+
+
+def test_detail_full_writes_every_entry_of_the_maps():
+    solution = solve(ROOT / "problems" / "conv.yaml", question="q1")
+    standard = solution.render("markdown", assets={}, stem="conv")
+    full = solution.render("markdown", assets={}, stem="conv", detail="full")
+    assert r"Z_{21} = " not in standard and "The other entries alike" in standard
+    assert r"Z_{21} = 1 \cdot 1 + 5 \cdot 0 + 2 \cdot 0 + 7 \cdot (-1) + 0 = -6.0000" in full
+    assert r"Z_{22} = " in full and "Together" in full

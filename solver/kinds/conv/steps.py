@@ -21,6 +21,7 @@ from .fields import ConvSpec
 
 SHOWN_ENTRIES = 2        # entries of each map written out with their numbers
 SHOWN_TOTAL = 4          # ... and at most this many over all maps
+MAX_WRITTEN = 64         # --detail full writes every entry of the maps, up to this many
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,6 +57,7 @@ class MapInfo:
     maps: tuple[np.ndarray, ...]
     before: tuple[np.ndarray, ...] = ()
     entries: tuple[Entry, ...] = ()
+    every_entry: tuple[Entry, ...] = ()                         # conv: the entries --detail full writes
     padded: tuple[np.ndarray, ...] = ()
     windows: tuple[tuple[tuple[float, ...], float], ...] = ()    # pooled: the first windows and results
 
@@ -118,12 +120,13 @@ def _input_answer(spec: ConvSpec, X: np.ndarray) -> np.ndarray:
     return X[0] if spec.input_rank == 2 else X
 
 
-def _conv_entries(spec: ConvSpec, padded: np.ndarray, conv: np.ndarray) -> tuple[Entry, ...]:
+def _conv_entries(spec: ConvSpec, padded: np.ndarray, conv: np.ndarray, every: bool = False) -> tuple[Entry, ...]:
+    """The entries written out: the first few of each map, or (`every`, for --detail full) all of them."""
     K, S, k = np.asarray(spec.kernels, dtype=float), spec.stride, spec.k
     out = []
     for f in range(spec.filters):
-        for n in range(min(SHOWN_ENTRIES, conv[f].size)):
-            if len(out) >= SHOWN_TOTAL:
+        for n in range(conv[f].size if every else min(SHOWN_ENTRIES, conv[f].size)):
+            if len(out) >= (MAX_WRITTEN if every else SHOWN_TOTAL):
                 break
             i, j = divmod(n, conv.shape[2])
             terms = tuple((float(padded[c, i * S + a, j * S + b]), float(K[f, c, a, b]))
@@ -201,6 +204,7 @@ def solve(q: Question) -> list[Step]:
     conv = _maps_answer(spec, res.conv)
     steps.append(Step("conv", StepKind.CONV_MAP, None, (), _const(conv), value=shown(conv), exact=conv,
                       info=MapInfo("conv", spec, tuple(res.conv), entries=_conv_entries(spec, res.padded, res.conv),
+                                   every_entry=_conv_entries(spec, res.padded, res.conv, every=True),
                                    padded=tuple(res.padded))))
     last, before = "conv", conv
     if res.activated is not None:
