@@ -279,3 +279,8 @@ def test_detail_full_writes_every_entry_of_the_maps():
     assert r"Z_{21} = " not in standard and "The other entries alike" in standard
     assert r"Z_{21} = 1 \cdot 1 + 5 \cdot 0 + 2 \cdot 0 + 7 \cdot (-1) + 0 = -6.0000" in full
     assert r"Z_{22} = " in full and "Together" in full
+
+
+def test_every_activation_a_conv_takes_has_a_plain_form():
+    from solver.kinds.conv.fields import ACTIVATION_NAMES
+    assert set(ACTIVATION_NAMES) <= set(run.PLAIN)
