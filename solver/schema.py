@@ -84,9 +84,11 @@ def problem_schema() -> Type:
 
 def answers_schema() -> Type:
     """A sheet: question id -> {answer key -> value}; a problem of one question may give its
-    keys at the top level. A value is a number, a list or a list of rows, or blank."""
+    keys at the top level. A value is a number, a list or a list of rows (or lists of those, 3 or 4
+    deep, for a conv question's maps and kernels), or blank."""
     value = optional(any_of(number(None, None), list_of(number(None, None)),
-                            list_of(list_of(number(None, None)))))
+                            list_of(list_of(number(None, None))), list_of(list_of(list_of(number(None, None)))),
+                            list_of(list_of(list_of(list_of(number(None, None)))))))
     ids = copy.deepcopy(problem.COMMON_KEYS["id"])
     ids["type"] = "string"          # a key of a mapping is text
     return {

@@ -52,6 +52,9 @@ class StepKind(str, Enum):
     TRAINING = "training"           # the training set, the start and how the epochs run (shown only)
     EPOCHS = "epochs"               # the table (and curve) of the epochs (shown only)
     EPOCH_LOSS = "epoch_loss"       # the loss after one epoch: a row of the EPOCHS table
+    # conv
+    CONV_SIZE = "conv_size"         # the output size, or the parameter count, of a convolution layer
+    CONV_MAP = "conv_map"           # an array of a convolution layer: maps, pooled maps, gradients, updates
     # any kind
     RESULT = "result"               # a value read off a run: final weights, counts, ...
     FIGURE = "figure"               # a picture (shown only)

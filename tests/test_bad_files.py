@@ -113,7 +113,7 @@ CASES = [
      "whole number from 0 to 2, counting from 0; got 3"),
     ("sparse_cce_count.yaml", 12, 3, "data.y", "one class index per example: expected 2, got 3"),
     # questions
-    ("missing_kind.yaml", 2, 1, "", "kind: missing; say what the question asks (params, forward, loss, backprop, train, perceptron, graph)"),
+    ("missing_kind.yaml", 2, 1, "", "kind: missing; say what the question asks (params, forward, loss, backprop, train, perceptron, graph, conv)"),
     ("missing_network.yaml", 3, 5, "questions[0]", "network: missing; a forward question needs a network"),
     ("missing_lr.yaml", 2, 1, "", "learning_rate: missing; a backprop question needs a loss and a learning_rate"),
     ("duplicate_ids.yaml", 9, 5, "questions[1].id", "id 'q1' is used twice (also by question 1)"),

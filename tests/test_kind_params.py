@@ -184,3 +184,52 @@ def test_command_line_pdf(tmp_path, latex_engine):
                           cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+# ------------------------------------------------------------------ convolution layers
+
+def plain_conv_count(layers, bias=True) -> int:
+    """Independently: every weight of every kernel (one per channel, row and column), and a bias each."""
+    total = 0
+    for channels, filters, k in layers:
+        for _f in range(filters):
+            total += sum(1 for _c in range(channels) for _a in range(k) for _b in range(k)) + (1 if bias else 0)
+    return total
+
+
+def test_convolution_layers_are_counted_before_the_dense_ones():
+    spec = read("kind: params\nconv_layers:\n  - {channels: 3, filters: 16, kernel: 3}\n  - {filters: 32, kernel: 5}\n"
+                "sizes: [512, 10]\n")
+    assert spec.conv == ((3, 16, 3), (16, 32, 5))
+    got = answers(spec)
+    assert (got["conv_weights1"], got["conv_biases1"]) == (16 * 3 * 3 * 3, 16)
+    assert (got["conv_weights2"], got["conv_biases2"]) == (32 * 16 * 5 * 5, 32)
+    assert got["total"] == plain_conv_count(spec.conv) + plain_count((512, 10)) == 18410
+
+
+def test_convolution_layers_alone_and_without_biases():
+    spec = read("kind: params\nconv_layers: [{channels: 1, filters: 6, kernel: 5}]\nbias: false\n")
+    got = answers(spec)
+    assert got == {"conv_weights1": 150, "conv_biases1": 0, "total": 150}
+    assert plain_conv_count(spec.conv, bias=False) == 150
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ("kind: params\nconv_layers: [{filters: 6, kernel: 5}]\n", "q.yaml:2:15: conv_layers[0]: ", "channels: missing"),
+    ("kind: params\nconv_layers: [{channels: 3, filters: 6, kernel: 5}, {channels: 3, filters: 8, kernel: 3}]\n",
+     "q.yaml:2:54: conv_layers[1].channels: ", "the layer before has 6 filters"),
+    ("kind: params\nconv_layers: [{channels: 3, kernel: 5}]\n", "q.yaml:2:15: conv_layers[0]: ", "filters: missing"),
+    ("kind: params\nconv_layers: [{channels: 3, filters: 6, kernel: 5, stride: 2}]\n", "q.yaml:2:52: conv_layers[0].stride: ",
+     "unknown key 'stride'"),
+])
+def test_convolution_layers_refused(text, where, message):
+    with pytest.raises(ProblemError) as info:
+        read(text)
+    assert str(info.value).startswith(where), str(info.value)
+    assert message in str(info.value)
+
+
+def test_convolution_layers_on_the_page():
+    text = solve(ROOT / "problems" / "params.yaml").render("markdown", assets={}, stem="params")
+    assert r"F \cdot C \cdot k^{2} = 6 \cdot 1 \cdot 5^{2} = 150" in text
+    assert "= 61706" in text          # LeNet-5, as its paper counts it

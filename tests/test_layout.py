@@ -99,7 +99,7 @@ def kind_names_outside_their_folders() -> list[str]:
     a kind's name and no step kind or answer key, or a comparison of a `kind` with a kind's name."""
     from solver.steps import StepKind
     names = _kind_names()
-    taken = {k.value for k in StepKind} | {"loss"}       # step kinds and the answer key `loss`
+    taken = {k.value for k in StepKind} | {"loss", "params"}   # step kinds, the answer keys `loss` and `params` (conv)
     out = []
     for p in sorted(SOLVER.rglob("*.py")):
         rel = p.relative_to(SOLVER).as_posix()

@@ -94,7 +94,8 @@ def shape_words(qs: QuestionSolution, step: Step) -> str:
         return "1 number"
     if len(shape) == 1:
         return f"{shape[0]} number" + ("s" if shape[0] != 1 else "")
-    return f"{shape[0]} x {shape[1]} ({_axes(step)})"
+    axes = getattr(step.info, "axes", None) or _axes(step)     # a step's info may name its axes (conv)
+    return f"{' x '.join(str(n) for n in shape)} ({axes})"
 
 
 def _axes(step: Step) -> str:
@@ -145,7 +146,7 @@ def _what(qs: QuestionSolution, s: Step) -> str:
         return f"loss after epoch {s.info.epoch}{_setting(s)}"
     if kind is StepKind.RESULT:
         return _result(s)
-    return s.key
+    return getattr(s.info, "words", None) or s.key     # a step's info may say what it is (conv)
 
 
 def _result(s: Step) -> str:

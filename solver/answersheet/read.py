@@ -207,6 +207,17 @@ class _SheetReader:
         if isinstance(raw, list):
             if not raw:
                 return self.fail(path, "an empty list: give the numbers, or leave the key blank")
+            if all(isinstance(v, list) for v in raw) and any(isinstance(w, list) for v in raw for w in v):
+                parts = []          # an array of 3 or 4 dimensions (a conv question's maps, kernels)
+                for i, item in enumerate(raw):
+                    arr, why = self.numbers(item, path + (i,))
+                    if arr is None:
+                        return None, why
+                    parts.append(arr)
+                if len({a.shape for a in parts}) > 1:
+                    return self.fail(path, f"items of different shapes ({', '.join(_shape_of(a) for a in parts)}): "
+                                     "every item needs the same shape")
+                return np.array(parts), ""
             if all(isinstance(v, list) for v in raw):
                 rows = []
                 for i, row in enumerate(raw):
@@ -277,7 +288,7 @@ def _shape_of(arr: np.ndarray) -> str:
         return "1 number"
     if arr.ndim == 1:
         return f"{arr.size} number" + ("s" if arr.size != 1 else "")
-    return f"{arr.shape[0]} x {arr.shape[1]}"
+    return " x ".join(str(n) for n in arr.shape)
 
 
 def suggest(word: str, choices) -> str:

@@ -79,9 +79,9 @@ def answer_boxes(k: LmsKey, weight: int = 1) -> str:
         return f"<p>{head}<br/>{boxes[0]}</p>"
     if len(k.shape) == 1:
         return f"<p>{head}<br/>[ " + " , ".join(boxes) + " ]</p>"
-    cols = k.shape[1]
+    cols = k.shape[-1]          # 3 or 4 dimensions (conv's maps, kernels): the matrices one under another
     rows = ["<tr>" + "".join(f"<td>{b}</td>" for b in boxes[r * cols:(r + 1) * cols]) + "</tr>"
-            for r in range(k.shape[0])]
+            for r in range(len(boxes) // cols)]
     return f"<p>{head}</p><table class=\"solve-matrix\">" + "".join(rows) + "</table>"
 
 

@@ -73,7 +73,8 @@ def _title(text: str) -> str:
 
 
 def entry_prompt(q: LmsQuestion, k: LmsKey, e: Entry) -> str:
-    where = {0: "", 1: " (entry {})", 2: " (row {}, column {})"}[len(e.index)].format(*(i + 1 for i in e.index))
+    where = {0: "", 1: " (entry {})", 2: " (row {}, column {})"}.get(
+        len(e.index), " (entry " + ", ".join(["{}"] * len(e.index)) + ")").format(*(i + 1 for i in e.index))
     decimals = "" if e.tolerance == 0 else f" to {q.decimals} decimal" + ("s" if q.decimals != 1 else "")
     return (f"<p>Question {escape(q.id)}: <code>{escape(k.key)}</code>, {escape(k.what)}.</p>"
             f"<p>Give {escape(e.label)}{escape(where)}{decimals}.</p>")

@@ -84,6 +84,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                                 "draw points the start line misclassifies, or another start",
                                 "variants:converged"),)),
     Kind("graph", "graph", "graph", sheet_given="given_graph"),
+    Kind("conv", "conv", "conv", sheet_given="given_conv"),
 )}
 NAMES = tuple(KINDS)
 

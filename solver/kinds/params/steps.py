@@ -4,6 +4,9 @@ Layer l takes n_{l-1} inputs to n_l units: W^{[l]} is n_l x n_{l-1} (n_{l-1} n_l
 and b^{[l]} has n_l entries, so the layer has n_{l-1} n_l + n_l parameters. The counts
 come from that formula; the cross-check counts the entries of arrays of each layer's
 shapes instead, and the total both as the steps add it up and as those entries summed.
+
+A convolution layer of F kernels k x k over C channels has F C k^2 weights and F biases
+(keys conv_weights<l>, conv_biases<l>); its count does not depend on the image's size.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ class LayerCountInfo:
     bias: bool
     input_names: tuple[str, ...]
     counts: str = "weights"
+    kernel: int = 0             # a convolution layer: the side k of its kernels (n_in: channels, n_out: filters)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class TotalInfo:
     per_layer: tuple[int, ...]
     sizes: tuple[int, ...]
     bias: bool
+    conv: tuple[tuple[int, int, int], ...] = ()     # the convolution layers (channels, filters, kernel)
+    conv_per_layer: tuple[int, ...] = ()
 
 
 def n(l: int) -> sp.Symbol:
@@ -60,9 +66,35 @@ def _count(values: Mapping[str, np.ndarray], key: str):
     return np.asarray(values[key]).item()
 
 
+def pc(l: int) -> sp.Symbol:
+    """P^c_l: the parameters of convolution layer l."""
+    return sp.Symbol(f"P^c_{l}", integer=True, nonnegative=True)
+
+
+def _conv_steps(spec: ParamsSpec) -> list[Step]:
+    steps = []
+    for l, (C, F, k) in enumerate(spec.conv, start=1):
+        weights, biases = F * C * k * k, F if spec.bias else 0
+        info = LayerCountInfo(C, F, spec.bias, (), kernel=k)
+        formula = sp.Mul(sp.Symbol("F"), sp.Symbol("C"), sp.Pow(sp.Symbol("k"), 2, evaluate=False), evaluate=False)
+        numbers = sp.Mul(sp.Integer(F), sp.Integer(C), sp.Pow(sp.Integer(k), 2, evaluate=False), evaluate=False)
+        weights_line = Line(sp.Symbol(f"W^c_{l}"), formula, (numbers,), (weights,))
+        biases_line = Line(sp.Symbol(f"b^c_{l}"), sp.Symbol("F") if spec.bias else None,
+                           (sp.Integer(biases),), (biases,))
+        layer_line = Line(pc(l), None, (_plus(sp.Integer(weights), sp.Integer(biases)) if spec.bias
+                                        else sp.Integer(weights),), (weights + biases,))
+        steps.append(Step(f"conv_weights{l}", StepKind.PARAM_COUNT, l, (), lambda v, c=weights: c,
+                          value=weights, exact=weights, lines=(weights_line,), info=info))
+        steps.append(Step(f"conv_biases{l}", StepKind.PARAM_COUNT, l, (), lambda v, c=biases: c,
+                          value=biases, exact=biases, lines=(biases_line, layer_line),
+                          info=replace(info, counts="biases"), part_of=f"conv_weights{l}"))
+    return steps
+
+
 def solve(q: Question) -> list[Step]:
     spec: ParamsSpec = q.spec
-    steps: list[Step] = []
+    steps: list[Step] = _conv_steps(spec)
+    conv_per_layer = [steps[2 * i].value + steps[2 * i + 1].value for i in range(len(spec.conv))]
     for l in range(1, spec.layers + 1):
         n_in, n_out = spec.sizes[l - 1], spec.sizes[l]
         weights, biases = n_in * n_out, n_out if spec.bias else 0
@@ -90,11 +122,14 @@ def solve(q: Question) -> list[Step]:
         return sum(_count(values, key) for key in inputs)
 
     total = int(total_of({s.key: s.value for s in steps}))
-    per_layer = [steps[2 * i].value + steps[2 * i + 1].value for i in range(spec.layers)]
-    total_line = Line(sp.Symbol("P"), _plus(*(p(l) for l in range(1, spec.layers + 1))),
-                      (_plus(*(sp.Integer(c) for c in per_layer)),), (total,))
+    dense = steps[2 * len(spec.conv):]
+    per_layer = [dense[2 * i].value + dense[2 * i + 1].value for i in range(spec.layers)]
+    total_line = Line(sp.Symbol("P"), _plus(*(pc(l) for l in range(1, len(spec.conv) + 1)),
+                                            *(p(l) for l in range(1, spec.layers + 1))),
+                      (_plus(*(sp.Integer(c) for c in conv_per_layer + per_layer)),), (total,))
     steps.append(Step("total", StepKind.PARAM_TOTAL, None, inputs, total_of, value=total, exact=total,
-                      lines=(total_line,), info=TotalInfo(tuple(per_layer), spec.sizes, spec.bias)))
+                      lines=(total_line,), info=TotalInfo(tuple(per_layer), spec.sizes, spec.bias, spec.conv,
+                                                          tuple(conv_per_layer))))
     cross_check(spec, steps)
     return steps
 
@@ -103,6 +138,10 @@ def entries(spec: ParamsSpec) -> list[tuple[int, int]]:
     """(weights, biases) of each layer, counted as the entries of arrays of the layer's shapes.
     The arrays are zero-stride views, so even a 10^6 x 10^6 layer costs no memory."""
     out = []
+    for C, F, k in spec.conv:
+        w = np.broadcast_to(np.int8(0), (F, C, k, k))
+        b = np.broadcast_to(np.int8(0), (F,) if spec.bias else (0,))
+        out.append((int(w.size), int(b.size)))
     for n_in, n_out in zip(spec.sizes, spec.sizes[1:]):
         w = np.broadcast_to(np.int8(0), (n_out, n_in))
         b = np.broadcast_to(np.int8(0), (n_out,) if spec.bias else (0,))
@@ -113,10 +152,12 @@ def entries(spec: ParamsSpec) -> list[tuple[int, int]]:
 def cross_check(spec: ParamsSpec, steps: list[Step]) -> None:
     by_key = {s.key: s.value for s in steps}
     counted = entries(spec)
-    for l, (w, b) in enumerate(counted, start=1):
-        if (by_key[f"weights{l}"], by_key[f"biases{l}"]) != (w, b):
-            raise CrossCheckError(f"layer {l}: the formula gives {by_key[f'weights{l}']} weights and "
-                                  f"{by_key[f'biases{l}']} biases, the arrays hold {w} and {b}")
+    names = [(f"convolution layer {l}", f"conv_weights{l}", f"conv_biases{l}") for l in range(1, len(spec.conv) + 1)] + \
+        [(f"layer {l}", f"weights{l}", f"biases{l}") for l in range(1, spec.layers + 1)]
+    for (name, wk, bk), (w, b) in zip(names, counted):
+        if (by_key[wk], by_key[bk]) != (w, b):
+            raise CrossCheckError(f"{name}: the formula gives {by_key[wk]} weights and "
+                                  f"{by_key[bk]} biases, the arrays hold {w} and {b}")
     if by_key["total"] != sum(w + b for w, b in counted):
         raise CrossCheckError(f"total: the steps add up to {by_key['total']}, the arrays hold "
                               f"{sum(w + b for w, b in counted)}")
