@@ -1,0 +1,260 @@
+"""Optimizers and weight decay in backprop (one step) and train (solver/optimizers.py,
+docs/optimizers.md): every optimizer against a reference written here straight from the
+published formulas, entry by entry in plain Python (no code shared with the solver), over
+several steps; random small networks; the fields and their errors; the answer keys, the
+answer sheet and --check."""
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+
+import numpy as np
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from solver import optimizers
+from solver.cli import main
+from solver.errors import ProblemError
+from solver.kinds import solve_question
+from solver.problem import read_problem
+from solver.yamlsource import load_bytes
+
+NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
+HYPER = dict(momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, epsilon=1e-8)
+
+
+# ------------------------------------------------------------------ the reference
+
+def reference_step(name, theta, g, state, t, eta, h):
+    """One step of one parameter, entry by entry (lists of floats), as the papers and the PyTorch
+    documentation write it. state: the moments before; returns (theta, state after)."""
+    out, new = [], {k: list(v) for k, v in state.items()}
+    for i, (th, gi) in enumerate(zip(theta, g)):
+        if name == "sgd":
+            out.append(th - eta * gi)
+        elif name == "momentum":          # torch.optim.SGD(momentum=mu, nesterov=False), dampening 0
+            b = h["momentum"] * state["v"][i] + gi
+            new["v"][i] = b
+            out.append(th - eta * b)
+        elif name == "nesterov":          # torch.optim.SGD(momentum=mu, nesterov=True)
+            b = h["momentum"] * state["v"][i] + gi
+            new["v"][i] = b
+            out.append(th - eta * (gi + h["momentum"] * b))
+        elif name == "rmsprop":           # Hinton's lecture 6e; torch.optim.RMSprop (alpha = rho)
+            s = h["rho"] * state["s"][i] + (1 - h["rho"]) * gi * gi
+            new["s"][i] = s
+            out.append(th - eta * gi / (math.sqrt(s) + h["epsilon"]))
+        elif name == "adagrad":           # Duchi et al. 2011; torch.optim.Adagrad
+            s = state["s"][i] + gi * gi
+            new["s"][i] = s
+            out.append(th - eta * gi / (math.sqrt(s) + h["epsilon"]))
+        elif name == "adam":              # Kingma and Ba 2015, Algorithm 1
+            m = h["beta1"] * state["m"][i] + (1 - h["beta1"]) * gi
+            v = h["beta2"] * state["s"][i] + (1 - h["beta2"]) * gi * gi
+            new["m"][i], new["s"][i] = m, v
+            m_hat = m / (1 - h["beta1"] ** t)
+            v_hat = v / (1 - h["beta2"] ** t)
+            out.append(th - eta * m_hat / (math.sqrt(v_hat) + h["epsilon"]))
+    return out, new
+
+
+def zero_state(name, n):
+    return {m: [0.0] * n for m in {"momentum": "v", "nesterov": "v", "rmsprop": "s", "adagrad": "s",
+                                   "adam": "ms"}.get(name, "")}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_table_matches_the_reference_over_steps(name):
+    rng = np.random.default_rng(3)
+    theta = rng.normal(size=5)
+    ref_theta, ref_state = list(theta), zero_state(name, 5)
+    s = optimizers.Settings(name)
+    moments = {m: np.zeros(5) for m in optimizers.OPTIMIZERS[name].moments}
+    for t in range(1, 6):
+        g = rng.normal(size=5)
+        ref_theta, ref_state = reference_step(name, ref_theta, list(g), ref_state, t, 0.05, HYPER)
+        moments = optimizers.moments(s, g, moments, t)
+        theta = optimizers.new_value(s, 0.05, theta, g, moments, t)
+        np.testing.assert_allclose(theta, ref_theta, rtol=1e-12, atol=1e-14)
+        for m in moments:
+            np.testing.assert_allclose(moments[m], ref_state[m], rtol=1e-12, atol=1e-14)
+
+
+# ------------------------------------------------------------------ backprop, one step
+
+NETWORK = """\
+kind: backprop
+network:
+  inputs: 2
+  layers:
+    - {units: 2, activation: tanh, weights: [[0.2, -0.4], [0.5, 0.3]], biases: [0.1, -0.2]}
+    - {units: 1, activation: linear, weights: [[0.7, -0.6]], biases: [0.05]}
+data:
+  x: [[0.5, -1.0], [1.5, 0.2]]
+  y: [0.3, -0.2]
+loss: mse
+learning_rate: 0.1
+"""
+
+
+def load(extra: str, network: str = NETWORK):
+    return read_problem(load_bytes((network + textwrap.dedent(extra)).encode(), "t.yaml")).questions[0]
+
+
+def answers(q):
+    steps, _ = solve_question(q)
+    return {s.key: s for s in steps}
+
+
+def dump(state: dict) -> str:
+    return json.dumps({k: (np.asarray(v).tolist() if k != "t" else v) for k, v in state.items()})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_backprop_steps_match_the_reference_from_a_given_state(name):
+    """Three steps in a row, each a backprop question whose state: is the moments the last one
+    gave; each step's new parameters and moments are the reference's from the same gradient."""
+    spec = optimizers.OPTIMIZERS[name]
+    weights = {"W1": [[0.2, -0.4], [0.5, 0.3]], "b1": [0.1, -0.2], "W2": [[0.7, -0.6]], "b2": [0.05]}
+    state: dict = {}
+    l2 = 0.05
+    for t in range(1, 4):
+        net = NETWORK.replace("[[0.2, -0.4], [0.5, 0.3]]", json.dumps(weights["W1"])) \
+            .replace("[0.1, -0.2]", json.dumps(weights["b1"])).replace("[[0.7, -0.6]]", json.dumps(weights["W2"])) \
+            .replace("[0.05]", json.dumps(weights["b2"]))
+        extra = f"optimizer: {name}\nl2: {l2}\n" + (f"state: {dump(state)}\n" if state else "")
+        got = answers(load(extra, net))
+        for p in ("W1", "b1", "W2", "b2"):
+            g = np.asarray(got[f"d{p}"].exact, dtype=float)
+            before = {m: np.ravel(state.get(f"{m}_{p}", np.zeros(g.shape))).tolist() for m in spec.moments}
+            theta = np.asarray(weights[p], dtype=float)
+            ref, after = reference_step(name, theta.ravel().tolist(), g.ravel().tolist(), before, t, 0.1, HYPER)
+            np.testing.assert_allclose(np.ravel(got[f"{p}_new"].exact), ref, rtol=1e-10, atol=1e-12)
+            for m in spec.moments:
+                np.testing.assert_allclose(np.ravel(got[f"{m}_{p}"].exact), after[m], rtol=1e-10, atol=1e-12)
+                state[f"{m}_{p}"] = np.reshape(after[m], g.shape)
+            weights[p] = np.reshape(ref, g.shape).tolist()
+        if spec.counts_steps:
+            state["t"] = t
+
+
+def test_weight_decay_adds_to_the_loss_and_the_weight_gradients():
+    plain, decayed = answers(load("")), answers(load("l2: 0.1\n"))
+    squares = 0.2**2 + 0.4**2 + 0.5**2 + 0.3**2 + 0.7**2 + 0.6**2
+    assert decayed["loss"].exact == pytest.approx(plain["loss"].exact + 0.05 * squares)
+    np.testing.assert_allclose(decayed["dW1"].exact, plain["dW1"].exact + 0.1 * np.array([[0.2, -0.4], [0.5, 0.3]]))
+    np.testing.assert_allclose(decayed["db1"].exact, plain["db1"].exact)       # not the biases
+    np.testing.assert_allclose(decayed["W2_new"].exact, np.array([[0.7, -0.6]]) - 0.1 * decayed["dW2"].exact)
+
+
+def test_sgd_without_decay_is_the_plain_update():
+    a, b = answers(load("")), answers(load("optimizer: sgd\n"))
+    assert list(a) == list(b)
+    assert b["W1_new"].info.optimizer is None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(NAMES[1:]), st.integers(1, 3), st.integers(1, 3), st.integers(0, 10_000),
+       st.sampled_from([0.0, 0.01]))
+def test_random_small_networks(name, n_in, hidden, seed, l2):
+    rng = np.random.default_rng(seed)
+    w1 = np.round(rng.uniform(-1, 1, (hidden, n_in)), 2)
+    w2 = np.round(rng.uniform(-1, 1, (1, hidden)), 2)
+    state = {f"{m}_W1": np.round(rng.uniform(0, 0.5, w1.shape), 2).tolist()
+             for m in optimizers.OPTIMIZERS[name].moments}
+    text = (f"kind: backprop\nnetwork:\n  inputs: {n_in}\n  layers:\n"
+            f"    - {{units: {hidden}, activation: sigmoid, weights: {w1.tolist()}, biases: {[0.1] * hidden}}}\n"
+            f"    - {{units: 1, activation: sigmoid, weights: {w2.tolist()}, biases: [0.0]}}\n"
+            f"data: {{x: [{np.round(rng.uniform(-1, 1, n_in), 2).tolist()}], y: [1]}}\n"
+            f"loss: bce\nlearning_rate: 0.5\noptimizer: {name}\nl2: {l2}\nstate: {json.dumps(state)}\n"
+            + ("state: {}\n" if False else ""))
+    got = answers(read_problem(load_bytes(text.encode(), "t.yaml")).questions[0])
+    spec = optimizers.OPTIMIZERS[name]
+    g = np.asarray(got["dW1"].exact).ravel().tolist()
+    before = {m: np.ravel(state[f"{m}_W1"]).tolist() for m in spec.moments}
+    ref, after = reference_step(name, w1.ravel().tolist(), g, before, 1, 0.5, HYPER)
+    np.testing.assert_allclose(np.ravel(got["W1_new"].exact), ref, rtol=1e-9, atol=1e-12)
+    for m in spec.moments:
+        np.testing.assert_allclose(np.ravel(got[f"{m}_W1"].exact), after[m], rtol=1e-9, atol=1e-12)
+
+
+# ------------------------------------------------------------------ bad fields
+
+@pytest.mark.parametrize("extra, where, words", [
+    ("optimizer: adamm\n", "t.yaml:12:1: optimizer:", "did you mean 'adam'"),
+    ("optimizer: adam\nmomentum: 0.9\n", "t.yaml:13:1: momentum:", "adam has no momentum"),
+    ("optimizer: momentum\nmomentum: 1.5\n", "t.yaml:13:1: momentum:", "0 up to"),
+    ("optimizer: rmsprop\nepsilon: 0\n", "t.yaml:13:1: epsilon:", ""),
+    ("l2: -1\n", "t.yaml:12:1: l2:", ""),
+    ("optimizer: momentum\nstate: {v_W1: [[1, 2]]}\n", "t.yaml:13:9: state.v_W1:", "expected a 2 x 2 matrix"),
+    ("optimizer: momentum\nstate: {v_b2: [1, 2]}\n", "t.yaml:13:9: state.v_b2:", "expected 1 numbers"),
+    ("optimizer: adam\nstate: {v_W1: [[1, 2], [3, 4]]}\n", "t.yaml:13:9: state.v_W1:", "unknown key 'v_W1'; did you mean"),
+    ("optimizer: momentum\nstate: {t: 3}\n", "t.yaml:13:9: state.t:", "unknown key"),
+    ("optimizer: sgd\nstate: {v_W1: 1}\n", "t.yaml:13:9: state.v_W1:", "keeps no moments"),
+])
+def test_bad_fields(extra, where, words):
+    with pytest.raises(ProblemError) as info:
+        load(extra)
+    text = str(info.value)
+    assert text.startswith(where), text
+    assert words in text
+
+
+def test_forward_takes_no_optimizer():
+    with pytest.raises(ProblemError, match="makes no update"):
+        load("optimizer: adam\n", NETWORK.replace("kind: backprop", "kind: forward"))
+
+
+def test_bad_file_exits_2_without_traceback(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(NETWORK + "optimizer: adam\nstate: {m_W1: [[1, 2]]}\n")
+    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out.md")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "state.m_W1: expected a 2 x 2 matrix" in result.output
+    assert not (tmp_path / "out.md").exists()
+
+
+# ------------------------------------------------------------------ keys, sheet, check, documents
+
+def test_keys_sheet_and_check(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(NETWORK + "optimizer: adam\nl2: 0.01\n")
+    result = CliRunner().invoke(main, [str(path), "--format", "json", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    keys = json.loads(result.output)["questions"][0]["answers"]
+    for k in ("m_W1", "s_W1", "m_b1", "s_b1", "m_W2", "s_W2", "W1_new", "b2_new"):
+        assert k in keys
+    sheet = tmp_path / "sheet.yaml"
+    result = CliRunner().invoke(main, [str(path), "--format", "answers", "-o", str(sheet)])
+    assert result.exit_code == 0, result.output
+    text = sheet.read_text()
+    assert "m_W1" in text and "s_b2" in text
+    filled = yaml.safe_load(text)
+    qid = next(k for k in filled if k not in ("student", "variant", "seed"))
+    filled[qid] = {k: v["value"] for k, v in keys.items() if k in filled[qid]}
+    sheet.write_text(yaml.safe_dump(filled))
+    result = CliRunner().invoke(main, [str(path), "--check", str(sheet), "--format", "json", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    marked = json.loads(result.output)["questions"][0]["keys"]
+    assert marked["m_W1"]["verdict"] == "correct"
+    assert marked["W1_new"]["verdict"] == "correct"
+
+
+@pytest.mark.parametrize("notation", ["layer", "batch", "indexed"])
+@pytest.mark.parametrize("name", ["momentum", "adam", "rmsprop"])
+def test_the_solution_shows_the_update(tmp_path, notation, name):
+    path = tmp_path / "p.yaml"
+    path.write_text(NETWORK + f"notation: {notation}\noptimizer: {name}\nl2: 0.01\n")
+    out = tmp_path / "p.md"
+    result = CliRunner().invoke(main, [str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    moment = {"momentum": "v", "adam": "m", "rmsprop": "s"}[name]
+    assert f"{moment}_{{" in text
+    assert "Weight decay adds" in text
+    if name == "adam":
+        assert r"\hat{m}_{" in text and r"\oslash" in text
