@@ -258,3 +258,47 @@ def test_the_solution_shows_the_update(tmp_path, notation, name):
     assert "Weight decay adds" in text
     if name == "adam":
         assert r"\hat{m}_{" in text and r"\oslash" in text
+
+
+# ------------------------------------------------------------------ train
+
+@pytest.mark.parametrize("name", NAMES)
+def test_training_loop_agrees_with_chained_worked_steps(name):
+    """Three full-batch epochs of train are three backprop questions in a row, each starting
+    from the parameters and moments the last one gave (the NumPy loop against the worked steps)."""
+    spec = optimizers.OPTIMIZERS[name]
+    extra = f"optimizer: {name}\nl2: 0.02\n"
+    trained = answers(load(extra + "epochs: 3\n", NETWORK.replace("kind: backprop", "kind: train")))
+    weights = {"W1": [[0.2, -0.4], [0.5, 0.3]], "b1": [0.1, -0.2], "W2": [[0.7, -0.6]], "b2": [0.05]}
+    state: dict = {}
+    for t in range(1, 4):
+        net = NETWORK.replace("[[0.2, -0.4], [0.5, 0.3]]", json.dumps(weights["W1"])) \
+            .replace("[0.1, -0.2]", json.dumps(weights["b1"])).replace("[[0.7, -0.6]]", json.dumps(weights["W2"])) \
+            .replace("[0.05]", json.dumps(weights["b2"]))
+        got = answers(load(extra + (f"state: {dump(state)}\n" if state else ""), net))
+        # the loss with weight decay: at the start, then after each epoch
+        assert (trained["loss"] if t == 1 else trained[f"loss_epoch{t - 1}"]).exact == \
+            pytest.approx(got["loss"].exact, rel=1e-10)
+        for p in weights:
+            weights[p] = np.asarray(got[f"{p}_new"].exact).tolist()
+            for m in spec.moments:
+                state[f"{m}_{p}"] = np.asarray(got[f"{m}_{p}"].exact)
+        if spec.counts_steps:
+            state["t"] = t
+    for p in weights:
+        np.testing.assert_allclose(trained[f"{p}_final"].exact, weights[p], rtol=1e-9, atol=1e-12)
+
+
+def test_training_loss_includes_the_decay():
+    plain = answers(load("epochs: 1\n", NETWORK.replace("kind: backprop", "kind: train")))
+    decayed = answers(load("epochs: 1\nl2: 0.1\n", NETWORK.replace("kind: backprop", "kind: train")))
+    squares = 0.2**2 + 0.4**2 + 0.5**2 + 0.3**2 + 0.7**2 + 0.6**2
+    assert decayed["loss"].exact == pytest.approx(plain["loss"].exact + 0.05 * squares)
+
+
+@pytest.mark.parametrize("carry", ["exact", "rounded"])
+def test_problems_file_solves(carry):
+    result = CliRunner().invoke(main, ["problems/optimizers.yaml", "--carry", carry, "--format", "json", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    keys = json.loads(result.output)["questions"][2]["answers"]
+    assert "v_W1" in keys and "W1_final" in keys

@@ -496,7 +496,7 @@ def _update(q, d, s, exact, shown):
     if s.info.moment is not None:         # shown in the parameter's own step
         return [], None, None
     if not plain(q):
-        return [], None, dataclasses.replace(s.info, optimizer=_optimizer_info(q, s, shown))
+        return [], None, dataclasses.replace(s.info, optimizer=_optimizer_info(q, s, shown, exact))
     l, param = s.layer, s.info.param
     old, grad, new = shown[f"{param}{l}"], shown[f"d{param}{l}"], np.asarray(shown[s.key])
     lines = []
@@ -514,7 +514,7 @@ def _update(q, d, s, exact, shown):
     return lines, matrix, None
 
 
-def _optimizer_info(q: Question, s: Step, shown: dict) -> OptimizerInfo:
+def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> OptimizerInfo:
     """The equations of one parameter's update by the question's optimizer, with the numbers
     put in: each moment, adam's corrected moments, the new value."""
     o = q.optimizer
@@ -553,7 +553,9 @@ def _optimizer_info(q: Question, s: Step, shown: dict) -> OptimizerInfo:
         eqs.append(OptimizerEquation("s", r"\beta_2 s_{@} + (1 - \beta_2)\, g_{@} \odot g_{@}",
                                      (num(b2), mat(before["s"], True), tex("+"), num(round(1 - b2, 12)), mat(g),
                                       tex(r"\odot"), mat(g)), after["s"]))
-        hat = optimizers.corrected(o, after, t)
+        # the corrected moments from the moments as the solution carries them (rounded under carry: rounded)
+        carried = shown if q.display.carry == "rounded" else exact
+        hat = optimizers.corrected(o, {m: col(carried[f"{m}_{name}"]) for m in spec.moments}, t)
         d = q.display.decimals
         eqs.append(OptimizerEquation("m_hat", rf"\frac{{m_{{@}}}}{{1 - \beta_1^{{{t}}}}}",
                                      (tex(r"\frac{1}{1 - " + f"{b1:g}^{{{t}}}" + "}"), mat(after["m"])),
