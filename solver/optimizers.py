@@ -45,7 +45,7 @@ class Optimizer:
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer("sgd", (), (), (), r"\theta - \eta\, g", "Gradient descent moves each parameter against its gradient."),
     Optimizer("momentum", ("momentum",), ("v",), (r"\mu\, {v} + g",), r"\theta - \eta\, {v}",
-              "Momentum (as PyTorch and Keras write it) keeps a velocity $v$ per parameter, starting from 0."),
+              "Momentum (as PyTorch writes it) keeps a velocity $v$ per parameter."),
     Optimizer("nesterov", ("momentum",), ("v",), (r"\mu\, {v} + g",), r"\theta - \eta\,(g + \mu\, {v})",
               "Nesterov momentum (as PyTorch defines it) keeps a velocity $v$ per parameter and steps by the "
               "gradient plus the momentum of the new velocity."),

@@ -233,6 +233,7 @@ def test_keys_sheet_and_check(tmp_path):
     assert result.exit_code == 0, result.output
     text = sheet.read_text()
     assert "m_W1" in text and "s_b2" in text
+    assert "the optimizer's m of W[1] after the update" in text
     filled = yaml.safe_load(text)
     qid = next(k for k in filled if k not in ("student", "variant", "seed"))
     filled[qid] = {k: v["value"] for k, v in keys.items() if k in filled[qid]}
