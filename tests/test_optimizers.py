@@ -303,3 +303,57 @@ def test_problems_file_solves(carry):
     assert result.exit_code == 0, result.output
     keys = json.loads(result.output)["questions"][2]["answers"]
     assert "v_W1" in keys and "W1_final" in keys
+
+
+def test_every_notation_compiles_to_pdf(tmp_path):
+    """The optimizer's equations are valid LaTeX in the three notations (a name with a subscript
+    of its own, as the batch notation's W_1, takes the `new` mark without a double subscript)."""
+    from conftest import latex_engine_or_skip
+    latex_engine_or_skip()
+    body = textwrap.indent(NETWORK, "    ")[4:]
+    questions = "".join(f"  - id: {notation}\n    {body}    notation: {notation}\n    optimizer: {name}\n"
+                        f"    l2: 0.01\n"
+                        for notation, name in (("layer", "adam"), ("batch", "nesterov"), ("indexed", "rmsprop")))
+    path = tmp_path / "p.yaml"
+    path.write_text("questions:\n" + questions)
+    result = CliRunner().invoke(main, [str(path), "--format", "pdf", "-o", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p.pdf").stat().st_size > 0
+
+
+# ------------------------------------------------------------------ torch.optim, where installed
+
+TORCH_OPTIMIZERS = {
+    "sgd": lambda torch, p, wd: torch.optim.SGD(p, lr=0.1, weight_decay=wd),
+    "momentum": lambda torch, p, wd: torch.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=wd),
+    "nesterov": lambda torch, p, wd: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=wd),
+    "rmsprop": lambda torch, p, wd: torch.optim.RMSprop(p, lr=0.1, alpha=0.9, eps=1e-8, weight_decay=wd),
+    "adagrad": lambda torch, p, wd: torch.optim.Adagrad(p, lr=0.1, eps=1e-8, weight_decay=wd),
+    "adam": lambda torch, p, wd: torch.optim.Adam(p, lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_training_matches_torch_optim(name):
+    """Three full-batch epochs of train against the same network trained by torch.optim (its
+    weight_decay on the weights only is this l2). Skipped where PyTorch is not installed."""
+    torch = pytest.importorskip("torch")
+    l2 = 0.02
+    trained = answers(load(f"optimizer: {name}\nl2: {l2}\nepochs: 3\n", NETWORK.replace("kind: backprop", "kind: train")))
+    f64 = torch.float64
+    w1 = torch.tensor([[0.2, -0.4], [0.5, 0.3]], dtype=f64, requires_grad=True)
+    b1 = torch.tensor([0.1, -0.2], dtype=f64, requires_grad=True)
+    w2 = torch.tensor([[0.7, -0.6]], dtype=f64, requires_grad=True)
+    b2 = torch.tensor([0.05], dtype=f64, requires_grad=True)
+    x = torch.tensor([[0.5, -1.0], [1.5, 0.2]], dtype=f64)
+    y = torch.tensor([[0.3], [-0.2]], dtype=f64)
+    make = TORCH_OPTIMIZERS[name]
+    opt = make(torch, [{"params": [w1, w2], "weight_decay": l2}, {"params": [b1, b2], "weight_decay": 0.0}], 0.0)
+    for _ in range(3):
+        opt.zero_grad()
+        out = torch.tanh(x @ w1.T + b1) @ w2.T + b2
+        torch.mean((out - y) ** 2).backward()
+        opt.step()
+    for key, tensor in (("W1", w1), ("b1", b1), ("W2", w2), ("b2", b2)):
+        np.testing.assert_allclose(np.ravel(trained[f"{key}_final"].exact), tensor.detach().numpy().ravel(),
+                                   rtol=1e-9, atol=1e-12)
