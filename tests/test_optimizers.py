@@ -357,3 +357,14 @@ def test_training_matches_torch_optim(name):
     for key, tensor in (("W1", w1), ("b1", b1), ("W2", w2), ("b2", b2)):
         np.testing.assert_allclose(np.ravel(trained[f"{key}_final"].exact), tensor.detach().numpy().ravel(),
                                    rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("x, tex", [(1e-8, "10^{-8}"), (1.5e-7, r"1.5 \cdot 10^{-7}"), (2e-5, r"2 \cdot 10^{-5}")])
+def test_a_tiny_epsilon_is_a_power_of_ten(x, tex):
+    from solver.kinds.network.steps import scientific
+    assert scientific(x) == tex
+
+
+def test_the_worked_adam_step_writes_epsilon_as_a_power_of_ten():
+    step = answers(load("optimizer: adam\n"))["W1_new"]
+    assert any(p.tex and "10^{-8}" in p.tex for p in step.info.optimizer.equations[-1].numbers)

@@ -116,7 +116,7 @@ class OptimizerInfo:
     name: str
     words: str
     t: int                          # the number of this step (adam), from 1
-    hyper: tuple[tuple[str, float], ...]   # (TeX name, value) of the settings the update uses
+    hyper: tuple[tuple[str, float, str | None], ...]   # (TeX name, value, its TeX if a power of ten) of the settings
     equations: tuple[OptimizerEquation, ...]
 
 
@@ -534,6 +534,10 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
     def tex(text):
         return Piece(tex=text)
 
+    def small(x):
+        """A tiny setting (epsilon) as a power of ten, as the papers write it: 10^{-8}."""
+        return tex(scientific(x)) if 0 < abs(x) < 1e-4 else num(x)
+
     eqs = []
     mu, eps, eta = o.momentum, o.epsilon, q.learning_rate
     if spec.name in ("momentum", "nesterov"):
@@ -574,16 +578,25 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
     elif spec.name in ("rmsprop", "adagrad"):
         eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
                                      (mat(theta, True), tex("-"), num(eta), mat(g), tex(r"\oslash \left(\sqrt{"),
-                                      mat(after["s"]), tex("} +"), num(eps), tex(r"\right)")), new))
+                                      mat(after["s"]), tex("} +"), small(eps), tex(r"\right)")), new))
     elif spec.name == "adam":
         eqs.append(OptimizerEquation("new", r"@ - \eta\, \hat{m}_{@} \oslash \left(\sqrt{\hat{s}_{@}} + \epsilon\right)",
                                      (mat(theta, True), tex("-"), num(eta), mat(eqs[-2].value),
-                                      tex(r"\oslash \left(\sqrt{"), mat(eqs[-1].value), tex("} +"), num(eps),
+                                      tex(r"\oslash \left(\sqrt{"), mat(eqs[-1].value), tex("} +"), small(eps),
                                       tex(r"\right)")), new))
     else:          # sgd with weight decay
         eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@}", (mat(theta, True), tex("-"), num(eta), mat(g)), new))
-    hyper = tuple((optimizers.HYPER_TEX[h], o.hyper(h)) for h in spec.uses)
+    hyper = tuple((optimizers.HYPER_TEX[h], o.hyper(h), scientific(o.hyper(h)) if 0 < o.hyper(h) < 1e-4 else None)
+                  for h in spec.uses)
     return OptimizerInfo(spec.name, spec.words, t, hyper, tuple(eqs))
+
+
+def scientific(x: float) -> str:
+    """x as m \cdot 10^{e} (10^{e} alone when m is 1), m as written with up to 6 digits."""
+    mantissa, exponent = f"{x:.6e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
 
 
 def _given_step(q: Question, given: dict) -> Step:
