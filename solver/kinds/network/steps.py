@@ -592,7 +592,7 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
 
 
 def scientific(x: float) -> str:
-    """x as m \cdot 10^{e} (10^{e} alone when m is 1), m as written with up to 6 digits."""
+    """x as m \\cdot 10^{e} (10^{e} alone when m is 1), m as written with up to 6 digits."""
     mantissa, exponent = f"{x:.6e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     power = f"10^{{{int(exponent)}}}"
