@@ -368,3 +368,21 @@ def test_a_tiny_epsilon_is_a_power_of_ten(x, tex):
 def test_the_worked_adam_step_writes_epsilon_as_a_power_of_ten():
     step = answers(load("optimizer: adam\n"))["W1_new"]
     assert any(p.tex and "10^{-8}" in p.tex for p in step.info.optimizer.equations[-1].numbers)
+
+
+def test_state_in_input_rows_layout_is_the_transpose():
+    rows = NETWORK.replace("  inputs: 2\n", "  inputs: 2\n  layout: input_rows\n") \
+        .replace("[[0.2, -0.4], [0.5, 0.3]]", "[[0.2, 0.5], [-0.4, 0.3]]").replace("[[0.7, -0.6]]", "[[0.7], [-0.6]]")
+    a = answers(load("optimizer: momentum\nstate: {v_W1: [[0.1, 0.2], [0.3, 0.4]], v_W2: [[0.5, 0.6]]}\n"))
+    b = answers(load("optimizer: momentum\nstate: {v_W1: [[0.1, 0.3], [0.2, 0.4]], v_W2: [[0.5], [0.6]]}\n", rows))
+    for key in ("v_W1", "W1_new", "v_W2", "W2_new"):
+        np.testing.assert_allclose(a[key].exact, b[key].exact, rtol=1e-12)
+    with pytest.raises(ProblemError, match=r"expected a 2 x 1 matrix .*layout: input_rows"):
+        load("optimizer: momentum\nstate: {v_W2: [[0.5, 0.6]]}\n", rows)
+
+
+def test_only_the_updated_parameters_have_moments():
+    got = answers(load("optimizer: adam\nupdate: weights\n"))
+    assert "m_W1" in got and "m_b1" not in got and "b1_new" not in got
+    with pytest.raises(ProblemError, match="unknown key 'm_b1'"):
+        load("optimizer: adam\nupdate: weights\nstate: {m_b1: [0, 0]}\n")
