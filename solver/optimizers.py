@@ -90,6 +90,20 @@ class Settings:
     def hyper(self, name: str) -> float:
         return getattr(self, name)
 
+    def settings_tex(self) -> tuple[tuple[str, float, str | None], ...]:
+        """(TeX name, value, the value as a power of ten when tiny, else None) of each setting the
+        optimizer uses, for the solution's words."""
+        return tuple((HYPER_TEX[h], self.hyper(h), scientific(self.hyper(h)) if 0 < self.hyper(h) < 1e-4 else None)
+                     for h in self.optimizer.uses)
+
+
+def scientific(x: float) -> str:
+    """x as m \\cdot 10^{e} (10^{e} alone when m is 1), m as written with up to 6 digits."""
+    mantissa, exponent = f"{x:.6e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+
 
 def moment_keys(name: str, param: str) -> tuple[str, ...]:
     """The answer keys of the moments of one parameter (param: W1, b2, ...)."""

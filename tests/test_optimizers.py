@@ -257,6 +257,7 @@ def test_the_solution_shows_the_update(tmp_path, notation, name):
     moment = {"momentum": "v", "adam": "m", "rmsprop": "s"}[name]
     assert f"{moment}_{{" in text
     assert "Weight decay adds" in text
+    assert f"Optimizer **{name}** with" in text and r"Weight decay $\lambda = 0.01$." in text
     if name == "adam":
         assert r"\hat{m}_{" in text and r"\oslash" in text
 
@@ -361,7 +362,7 @@ def test_training_matches_torch_optim(name):
 
 @pytest.mark.parametrize("x, tex", [(1e-8, "10^{-8}"), (1.5e-7, r"1.5 \cdot 10^{-7}"), (2e-5, r"2 \cdot 10^{-5}")])
 def test_a_tiny_epsilon_is_a_power_of_ten(x, tex):
-    from solver.kinds.network.steps import scientific
+    from solver.optimizers import scientific
     assert scientific(x) == tex
 
 

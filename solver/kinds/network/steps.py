@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ... import derive, numeric, optimizers
+from ...optimizers import scientific
 from ...activations import ACTIVATIONS
 from ...crosscheck import cross_check
 from ...losses import LOSSES, REDUCTIONS, example_loss_expr
@@ -586,17 +587,8 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
                                       tex(r"\right)")), new))
     else:          # sgd with weight decay
         eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@}", (mat(theta, True), tex("-"), num(eta), mat(g)), new))
-    hyper = tuple((optimizers.HYPER_TEX[h], o.hyper(h), scientific(o.hyper(h)) if 0 < o.hyper(h) < 1e-4 else None)
-                  for h in spec.uses)
+    hyper = o.settings_tex()
     return OptimizerInfo(spec.name, spec.words, t, hyper, tuple(eqs))
-
-
-def scientific(x: float) -> str:
-    """x as m \\cdot 10^{e} (10^{e} alone when m is 1), m as written with up to 6 digits."""
-    mantissa, exponent = f"{x:.6e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
 
 
 def _given_step(q: Question, given: dict) -> Step:
