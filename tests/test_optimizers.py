@@ -387,3 +387,23 @@ def test_only_the_updated_parameters_have_moments():
     assert "m_W1" in got and "m_b1" not in got and "b1_new" not in got
     with pytest.raises(ProblemError, match="unknown key 'm_b1'"):
         load("optimizer: adam\nupdate: weights\nstate: {m_b1: [0, 0]}\n")
+
+
+def test_detail_full_writes_the_update_entry_by_entry(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(NETWORK + "optimizer: rmsprop\n")
+    standard, full = tmp_path / "s.md", tmp_path / "f.md"
+    assert CliRunner().invoke(main, [str(path), "-o", str(standard)]).exit_code == 0
+    assert CliRunner().invoke(main, [str(path), "--detail", "full", "-o", str(full)]).exit_code == 0
+    assert r"\left(s_{W^{[1]}}\right)_{12} = 0.9 \cdot 0 + 0.1 \cdot" in full.read_text()
+    assert r"\left(s_{b^{[2]}}\right)_{1} = " in full.read_text()
+    assert r"\right)_{12}" not in standard.read_text()
+
+
+def test_detail_full_compiles_to_pdf(tmp_path):
+    from conftest import latex_engine_or_skip
+    latex_engine_or_skip()
+    path = tmp_path / "p.yaml"
+    path.write_text(NETWORK + "notation: batch\noptimizer: adam\nl2: 0.01\n")
+    result = CliRunner().invoke(main, [str(path), "--detail", "full", "--format", "pdf", "-o", str(tmp_path / "p.pdf")])
+    assert result.exit_code == 0, result.output
