@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) bench/startup.py
 	$(PY) bench/run.py
 	$(PY) bench/train.py --large
+	$(PY) bench/optimizers.py
 	$(PY) bench/perceptron.py
 	$(PY) bench/graph.py
 	$(PY) bench/render.py

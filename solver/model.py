@@ -100,6 +100,7 @@ class Question:
     where: tuple[int, int, str] = (1, 1, "")   # line, column and field path of the question in its file
     spec: Any = None              # the fields of a kind beyond the network's: a record of solver/kinds/<kind>/fields.py
     marking: Marking = field(default_factory=Marking)
+    optimizer: Any = None         # backprop, train: a solver.optimizers.Settings, None for plain gradient descent
 
     def for_solving(self) -> "Question":
         """The question with NumPy arrays in its network and data, and its spec for solving (a

@@ -127,6 +127,9 @@ def _what(qs: QuestionSolution, s: Step) -> str:
     if kind is StepKind.BIAS_GRAD:
         return f"gradient of b[{l}]"
     if kind is StepKind.UPDATE:
+        moment = getattr(s.info, "moment", None)
+        if moment is not None:        # an optimizer's moment (solver/optimizers.py)
+            return f"the optimizer's {moment} of {s.info.param}[{l}] after the update"
         return f"{s.info.param}[{l}] after the update"
     if kind is StepKind.PARAM_COUNT:
         return f"number of {s.info.counts} of layer {l}"

@@ -27,6 +27,7 @@ from ...rounding import round_half_up
 from ...steps import StepKind
 from ...symbols import DELTA, Y, YHAT, sym
 from ...tolerances import ATOL, RTOL
+from . import steps as network_steps
 
 
 # ---------------------------------------------------------------- the matrices of a question
@@ -163,6 +164,21 @@ def _through(activation: str, alpha: float, error: np.ndarray, z: np.ndarray, a:
     return error * g, g
 
 
+def _without_decay(q, shown: dict, exact: dict) -> None:
+    """The batch form writes the loss and the weight gradients of the data (L_0); weight decay's
+    terms are added after them (templates/common/optimizer.j2)."""
+    l2 = network_steps.decay(q)
+    if not l2:
+        return
+    for values, rnd in ((exact, lambda a: a), (shown, lambda a: round_half_up(a, q.display.decimals))):
+        weights = {f"W{l}": values[f"W{l}"].T for l in range(1, len(q.network.layers) + 1)}
+        if "loss" in values:
+            values["loss"] = rnd(values["loss"] - network_steps.penalty(q, weights))
+        for key, w in weights.items():
+            if "d" + key in values:
+                values["d" + key] = rnd(values["d" + key] - l2 * w.T)
+
+
 def build_view(qs) -> BatchView:
     q = qs.question
     net = q.network
@@ -193,6 +209,7 @@ def build_view(qs) -> BatchView:
             shown[key], exact[key] = np.asarray(s.value)[None, :], np.asarray(s.exact)[None, :]
         elif s.kind is StepKind.LOSS:
             shown[key], exact[key] = s.value, s.exact
+    _without_decay(q, shown, exact)
     source = shown if rounded else exact     # what a hand solution multiplies
 
     def prev(l: int, values) -> np.ndarray:
@@ -249,7 +266,7 @@ def build_view(qs) -> BatchView:
                 _same(f"b_{l}-update = (1/N) 1^T {_label(l, L, 'delta')}",
                       m * np.ones((1, n)) @ exact[f"delta{l}"], exact[f"db{l}"])
             for p in ("W", "b"):
-                if f"{p}{l}_new" in exact:
+                if f"{p}{l}_new" in exact and network_steps.plain(q):
                     _same(f"{p}_{l} := {p}_{l} - eta {p}_{l}-update",
                           exact[f"{p}{l}"] - q.learning_rate * exact[f"d{p}{l}"], exact[f"{p}{l}_new"])
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import activations, losses
+from ... import activations, losses, optimizers
 from ...activations import ACTIVATIONS
-from ...fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of, nonnegative,
-                           one_or_list, positive, ref, text)
+from ...fieldtypes import (BOOLEAN, MATRIX, NUMBER, NUMBERS, VECTOR, any_of, choice, integer, list_of,
+                           mapping_of, nonnegative, number, one_or_list, positive, ref, text)
 from ...losses import LOSSES, REDUCTIONS
 from ...model import Data, Display, Layer, Network, Question
-from ...reading import Matrix, Reader, Vector, describe, one_of, plural, shape, transpose
+from ...optimizers import OPTIMIZERS, Settings
+from ...reading import Matrix, Reader, Vector, describe, one_of, plural, shape, suggest, transpose
 from ...yamlsource import Path_
 from ..registry import kind as kind_of
 
@@ -27,6 +28,13 @@ REDUCTION_NAMES = tuple(REDUCTIONS)
 NETWORK_QUESTION_KEYS = {"network": ref("network"), "data": ref("data"), "loss": choice(LOSS_NAMES),
                          "reduction": choice(REDUCTION_NAMES), "huber_delta": positive(),
                          "learning_rate": positive(), "update": one_or_list(choice(("weights", "biases")))}
+# backprop and train: the optimizer of the update and weight decay (solver/optimizers.py, docs/optimizers.md).
+OPTIMIZER_NAMES = optimizers.NAMES
+UNIT = number(0, 1)
+OPTIMIZER_KEYS = {"optimizer": choice(OPTIMIZER_NAMES), "momentum": UNIT, "beta1": UNIT, "beta2": UNIT,
+                  "rho": UNIT, "epsilon": positive(), "l2": nonnegative(),
+                  "state": mapping_of(any_of(integer(0), NUMBER, MATRIX, VECTOR), min_items=0)}
+NETWORK_QUESTION_KEYS.update(OPTIMIZER_KEYS)
 NETWORK_KEYS = {"inputs": any_of(integer(1), list_of(text(30))), "layout": choice(("neuron_rows", "input_rows")),
                 "layers": list_of(ref("layer")), "init": ref("init"), "bias": BOOLEAN}
 INIT_KEYS = {"weights": NUMBER, "biases": NUMBER}
@@ -68,8 +76,83 @@ def read_network_question(r: Reader, node: dict, path: Path_, qid: str, kind: st
         raise r.fail(path + ("data",), "y: missing; a loss needs targets y")
     if loss is not None:
         _check_loss_fits(r, path, network, loss)
+    optimizer = _optimizer(r, node, path, kind, network, update)
     return Question(qid, kind, title, network, data, loss, reduction, huber_delta, learning_rate,
-                    update, display, where)
+                    update, display, where, optimizer=optimizer)
+
+
+def _optimizer(r: Reader, node: dict, path: Path_, kind: str, net: Network, update) -> Settings | None:
+    """The optimizer's settings of a backprop or train question (None when it names none)."""
+    given = [k for k in OPTIMIZER_KEYS if k in node]
+    if not given:
+        return None
+    if not kind_of(kind).needs_targets:
+        raise r.fail(path + (given[0],), f"a {kind} question makes no update; {given[0]} belongs to backprop "
+                     "and train questions")
+    name = r.choice(node.get("optimizer", "sgd"), path + ("optimizer",), OPTIMIZER_NAMES,
+                    aliases=optimizers.ALIASES)
+    spec = OPTIMIZERS[name]
+    values: dict[str, Any] = {"name": name}
+    for key in optimizers.HYPER_NAMES:
+        if key not in node:
+            continue
+        if key not in spec.uses:
+            users = [o.name for o in OPTIMIZERS.values() if key in o.uses]
+            raise r.fail(path + (key,), f"{name} has no {key} (it is a setting of {' and '.join(users)}); "
+                         f"remove it or set optimizer: {users[0]}")
+        value = r.number(node[key], path + (key,), positive=key == "epsilon", nonnegative=True)
+        if key != "epsilon" and value >= 1:
+            raise r.fail(path + (key,), f"{key} is a decay factor from 0 up to (not including) 1, got {value:g}")
+        values[key] = value
+    if "l2" in node:
+        values["l2"] = r.number(node["l2"], path + ("l2",), nonnegative=True,
+                                hint="the weight decay: l2 * W is added to each weight gradient")
+    if "state" in node:
+        values["t"], values["state"] = _state(r, node["state"], path + ("state",), spec, net, update)
+    return Settings(**values)
+
+
+def _state(r: Reader, node: Any, path: Path_, spec, net: Network, update) -> tuple[int, dict]:
+    """state: the moments before the step, keyed as the answer keys (v_W1, m_b2, ...), and t."""
+    if not isinstance(node, dict):
+        raise r.fail(path, f"expected a mapping of the moments before the step (e.g. v_W1: ...), got "
+                     f"{describe(node)}")
+    shapes: dict[str, tuple] = {}
+    for l, layer in enumerate(net.layers, start=1):
+        n_in = len(net.input_names) if l == 1 else net.layers[l - 2].units
+        w_shape = (layer.units, n_in) if net.layout == "neuron_rows" else (n_in, layer.units)
+        for m in spec.moments:
+            if "weights" in update:
+                shapes[f"{m}_W{l}"] = w_shape
+            if "biases" in update and net.bias:
+                shapes[f"{m}_b{l}"] = (layer.units,)
+    allowed = tuple(shapes) + (("t",) if spec.counts_steps else ())
+    t, state = 0, {}
+    for key, value in node.items():
+        where = path + (key,)
+        if key == "t" and spec.counts_steps:
+            t = r.integer(value, where, 0, 1_000_000)
+            continue
+        if key not in shapes:
+            if not allowed:
+                raise r.fail(where, f"{spec.name} keeps no moments: remove state")
+            raise r.fail(where, f"unknown key {key!r}{suggest(key, allowed)} ({spec.name} keeps "
+                         f"{one_of(allowed)})")
+        expected = shapes[key]
+        if len(expected) == 1:
+            v = r.vector(value, where)
+            if len(v) != expected[0]:
+                raise r.fail(where, f"expected {expected[0]} numbers (one per unit, as b{key[-1]}), got {len(v)}")
+        else:
+            v = r.matrix(value, where)
+            if shape(v) != expected:
+                raise r.fail(where, f"expected a {expected[0]} x {expected[1]} matrix (the shape of the "
+                             f"weights as the file writes them, layout: {net.layout}), "
+                             f"got {shape(v)[0]} x {shape(v)[1]}")
+            if net.layout != "neuron_rows":
+                v = transpose(v)
+        state[key] = v
+    return t, state
 
 
 def _update(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:

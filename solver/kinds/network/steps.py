@@ -16,7 +16,8 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from ... import derive, numeric
+from ... import derive, numeric, optimizers
+from ...optimizers import scientific
 from ...activations import ACTIVATIONS
 from ...crosscheck import cross_check
 from ...losses import LOSSES, REDUCTIONS, example_loss_expr
@@ -50,8 +51,13 @@ class GivenInfo:
 
 @dataclass(frozen=True, eq=False)
 class LossInfo:
-    """LOSS: how many examples the loss combines."""
+    """LOSS: how many examples the loss combines; with weight decay (l2 > 0) the data term and the
+    penalty (l2 / 2) * (sum of the squared weights) the loss adds to it."""
     examples: int
+    l2: float = 0.0
+    data: float | None = None
+    squares: float | None = None
+    penalty: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,14 +75,50 @@ class HiddenDeltaInfo:
 
 @dataclass(frozen=True, eq=False)
 class GradientInfo:
-    """WEIGHT_GRAD, BIAS_GRAD: how many examples the gradient combines."""
+    """WEIGHT_GRAD, BIAS_GRAD: how many examples the gradient combines; with weight decay (l2 > 0,
+    weights only) the gradient of the data term and the weights it adds l2 times."""
     examples: int
+    l2: float = 0.0
+    data: np.ndarray | None = None
+    weights: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class UpdateInfo:
-    """UPDATE: which parameter is updated, "W" or "b"."""
+    """UPDATE: which parameter is updated, "W" or "b"; a moment step (part of the parameter's
+    update) names its moment ("v", "m", "s"); an optimizer's update has its equations."""
     param: str
+    moment: str | None = None
+    optimizer: "OptimizerInfo | None" = None
+
+
+@dataclass(frozen=True, eq=False)
+class Piece:
+    """A piece of an optimizer's equation with its numbers: TeX, or a matrix, or a number."""
+    tex: str | None = None
+    array: np.ndarray | None = None
+    scalar: bool = False
+    given: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class OptimizerEquation:
+    """lhs := formula = numbers = value. lhs: "v", "m", "s" (the moment after the step), "m_hat",
+    "s_hat" (adam's corrected moments) or "new" (the parameter); in `formula` @ stands for the
+    parameter's name."""
+    lhs: str
+    formula: str
+    numbers: tuple[Piece, ...]
+    value: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class OptimizerInfo:
+    name: str
+    words: str
+    t: int                          # the number of this step (adam), from 1
+    hyper: tuple[tuple[str, float, str | None], ...]   # (TeX name, value, its TeX if a power of ten) of the settings
+    equations: tuple[OptimizerEquation, ...]
 
 
 def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, dict]:
@@ -87,12 +129,27 @@ def solve_network_question(q: Question) -> tuple[list[Step], derive.Derivation, 
     given = _given(q)
     specs = _specs(q, with_loss, backprop)
     exact, shown = _run(specs, given, q.display.decimals, q.display.carry)
-    cross_check(q, derivation, exact)
+    cross_check(q, derivation, _without_decay(q, exact))
     steps = [_given_step(q, given), diagram_step(net)] + [_finish(q, derivation, s, exact, shown) for s in specs]
     return steps, derivation, exact
 
 
 # ------------------------------------------------------------------ values
+
+def _without_decay(q: Question, exact: dict) -> dict:
+    """The loss and weight gradients of the data alone, which the cross-check recomputes
+    (weight decay adds (l2 / 2) sum W^2 and l2 W to them)."""
+    l2 = decay(q)
+    if not l2:
+        return exact
+    out = dict(exact)
+    if "loss" in out:
+        out["loss"] = out["loss"] - penalty(q, exact)
+    for l in range(1, len(q.network.layers) + 1):
+        if f"dW{l}" in out:
+            out[f"dW{l}"] = out[f"dW{l}"] - l2 * exact[f"W{l}"]
+    return out
+
 
 def _given(q: Question) -> dict[str, np.ndarray]:
     env = {"x": q.data.x}
@@ -119,10 +176,12 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
         act = ACTIVATIONS[layer.activation]
         specs.append(Step(f"a{l}", StepKind.ACTIVATION, l, (f"z{l}",),
                           lambda v, l=l, act=act, al=layer.alpha: act.forward(v[f"z{l}"], al)))
+    l2 = decay(q)
     if with_loss:
-        specs.append(Step("loss", StepKind.LOSS, None, (f"a{L}", "y"),
+        weight_keys = tuple(f"W{k}" for k in range(1, L + 1)) if l2 else ()
+        specs.append(Step("loss", StepKind.LOSS, None, (f"a{L}", "y") + weight_keys,
                           lambda v: numeric.total_loss(q.reduction, numeric.example_losses(
-                              q.loss, q.reduction, v["y"], v[f"a{L}"], q.huber_delta))))
+                              q.loss, q.reduction, v["y"], v[f"a{L}"], q.huber_delta)) + penalty(q, v)))
     if not backprop:
         return specs
     red = REDUCTIONS[q.reduction]
@@ -147,14 +206,16 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
             specs.append(Step(f"delta{l}", StepKind.HIDDEN_DELTA, l,
                               (f"delta{l + 1}", f"W{l + 1}", f"z{l}", f"a{l}"), hidden_delta,
                               conventions=(act.kink,) if act.kink else ()))
-        specs.append(Step(f"dW{l}", StepKind.WEIGHT_GRAD, l, (f"delta{l}", _prev(l)),
+        specs.append(Step(f"dW{l}", StepKind.WEIGHT_GRAD, l, (f"delta{l}", _prev(l)) + ((f"W{l}",) if l2 else ()),
                           lambda v, l=l: float(red.batch_factor(len(v[f"delta{l}"])))
-                          * v[f"delta{l}"].T @ v[_prev(l)]))
+                          * v[f"delta{l}"].T @ v[_prev(l)] + (l2 * v[f"W{l}"] if l2 else 0.0)))
         if net.bias:
             specs.append(Step(f"db{l}", StepKind.BIAS_GRAD, l, (f"delta{l}",),
                               lambda v, l=l: float(red.batch_factor(len(v[f"delta{l}"])))
                               * v[f"delta{l}"].sum(axis=0)))
     eta = q.learning_rate
+    if not plain(q):
+        return specs + _optimizer_specs(q)
     for l in range(1, L + 1):
         if "weights" in q.update:
             specs.append(Step(f"W{l}_new", StepKind.UPDATE, l, (f"W{l}", f"dW{l}"),
@@ -162,6 +223,59 @@ def _specs(q: Question, with_loss: bool, backprop: bool) -> list[Step]:
         if "biases" in q.update and net.bias:
             specs.append(Step(f"b{l}_new", StepKind.UPDATE, l, (f"b{l}", f"db{l}"),
                               lambda v, l=l: v[f"b{l}"] - eta * v[f"db{l}"], info=UpdateInfo("b")))
+    return specs
+
+
+def plain(q: Question) -> bool:
+    """Plain gradient descent without weight decay: the update of the notes."""
+    return q.optimizer is None or q.optimizer.plain
+
+
+def decay(q: Question) -> float:
+    """The weight decay l2 of the question (0 without)."""
+    return 0.0 if q.optimizer is None else float(q.optimizer.l2)
+
+
+def penalty(q: Question, v) -> float:
+    """(l2 / 2) * the sum of the squared weights (not biases), of the weights in v."""
+    l2 = decay(q)
+    if not l2:
+        return 0.0
+    return l2 / 2 * sum(float((v[f"W{l}"] ** 2).sum()) for l in range(1, len(q.network.layers) + 1))
+
+
+def state_before(q: Question, key: str, like: np.ndarray) -> np.ndarray:
+    """A moment before the step (state: in the file), zero when not given."""
+    given = q.optimizer.state.get(key)
+    return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
+
+
+def _optimizer_specs(q: Question) -> list[Step]:
+    """The update of every parameter by the question's optimizer: its moments (answer keys
+    v_W1, m_W1, s_W1, ..., shown in the parameter's step), then its new value."""
+    o, eta = q.optimizer, q.learning_rate
+    spec, t = o.optimizer, o.t + 1
+    specs = []
+    params = [p for p, moved in (("W", "weights" in q.update), ("b", "biases" in q.update and q.network.bias))
+              if moved]
+    for l in range(1, len(q.network.layers) + 1):
+        for p in params:
+            name, new = f"{p}{l}", f"{p}{l}_new"
+
+            def before(v, name=name):
+                return {m: state_before(q, f"{m}_{name}", v[name]) for m in spec.moments}
+
+            for m in spec.moments:
+                specs.append(Step(f"{m}_{name}", StepKind.UPDATE, l, (f"d{name}",),
+                                  lambda v, name=name, m=m, before=before:
+                                  optimizers.moments(o, v[f"d{name}"], before(v), t)[m],
+                                  info=UpdateInfo(p, moment=m), part_of=new))
+            keys = tuple(f"{m}_{name}" for m in spec.moments)
+            specs.append(Step(new, StepKind.UPDATE, l, (name, f"d{name}") + keys,
+                              lambda v, name=name, keys=keys: optimizers.new_value(
+                                  o, eta, v[name], v[f"d{name}"],
+                                  {m: v[k] for m, k in zip(spec.moments, keys)}, t),
+                              info=UpdateInfo(p)))
     return specs
 
 
@@ -298,13 +412,21 @@ def _loss(q, d, s, exact, shown):
                                                 q.huber_delta), q.display.decimals)
     m = REDUCTIONS[q.reduction].batch_factor(n)
     lhs = sym("ell") if n > 1 or m != 1 else sym("L")
+    info, data = LossInfo(n), float(shown[s.key])
+    if decay(q):
+        squares = sum(float((shown[f"W{l}"] ** 2).sum()) for l in range(1, L + 1))
+        data = float(round_half_up(float(shown[s.key]) - penalty(q, shown), q.display.decimals))
+        info = LossInfo(n, decay(q), data, float(round_half_up(squares, q.display.decimals)),
+                        float(round_half_up(penalty(q, shown), q.display.decimals)))
+        if lhs == sym("L"):
+            ells = np.array([data])
     lines = [_per_example_line(lhs, formula, shown, n, ells)]
     if lhs != sym("L"):
         terms = [sym("ell", None, None, None, e + 1) if n > 1 else sym("ell") for e in range(n)]
         total = combined(terms, m)
         num_total = combined([sp.Float(float(v)) for v in ells], m)
-        lines.append(Line(sym("L"), total, (num_total,), (float(shown[s.key]),), (), (sym("L"),)))
-    return lines, None, LossInfo(n)
+        lines.append(Line(sym("L"), total, (num_total,), (float(data),), (), (sym("L"),)))
+    return lines, None, info
 
 
 def _output_delta(q, d, s, exact, shown):
@@ -342,7 +464,10 @@ def _gradient(q, d, s, exact, shown):
     l, n = s.layer, q.data.n
     weights = s.kind is StepKind.WEIGHT_GRAD
     partials = [p for row in d.dW[l - 1] for p in row] if weights else list(d.db[l - 1])
-    values = np.asarray(shown[s.key]).ravel()
+    data = np.asarray(shown[s.key])
+    if weights and decay(q):
+        data = round_half_up(data - decay(q) * shown[f"W{l}"], q.display.decimals)
+    values = data.ravel()
     m = REDUCTIONS[q.reduction].batch_factor(n)
     lines = []
     for p, value in zip(partials, values):
@@ -362,10 +487,17 @@ def _gradient(q, d, s, exact, shown):
         total = "sum" if n > 1 else None
         matrix = MatrixForm((*scale, Part("name", "delta", l, func=total)),
                             (*scale, Part("numbers", array=shown[f"delta{l}"].T, func=total)))
-    return lines, matrix, GradientInfo(n)
+    info = GradientInfo(n)
+    if weights and decay(q):
+        info = GradientInfo(n, decay(q), data, shown[f"W{l}"])
+    return lines, matrix, info
 
 
 def _update(q, d, s, exact, shown):
+    if s.info.moment is not None:         # shown in the parameter's own step
+        return [], None, None
+    if not plain(q):
+        return [], None, dataclasses.replace(s.info, optimizer=_optimizer_info(q, s, shown, exact))
     l, param = s.layer, s.info.param
     old, grad, new = shown[f"{param}{l}"], shown[f"d{param}{l}"], np.asarray(shown[s.key])
     lines = []
@@ -381,6 +513,82 @@ def _update(q, d, s, exact, shown):
                         (Part("numbers", array=col(old), given=True), Part("op", "-"),
                          Part("scalar", array=np.array(q.learning_rate)), Part("numbers", array=col(grad))))
     return lines, matrix, None
+
+
+def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> OptimizerInfo:
+    """The equations of one parameter's update by the question's optimizer, with the numbers
+    put in: each moment, adam's corrected moments, the new value."""
+    o = q.optimizer
+    spec, t, l, p = o.optimizer, o.t + 1, s.layer, s.info.param
+    name = f"{p}{l}"
+    col = (lambda a: np.asarray(a, dtype=float)[:, None]) if p == "b" else (lambda a: np.asarray(a, dtype=float))
+    theta, g = col(shown[name]), col(shown[f"d{name}"])
+    after = {m: col(shown[f"{m}_{name}"]) for m in spec.moments}
+    before = {m: col(state_before(q, f"{m}_{name}", shown[name])) for m in spec.moments}
+
+    def mat(a, given=False):
+        return Piece(array=np.asarray(a), given=given)
+
+    def num(x):
+        return Piece(array=np.array(float(x)), scalar=True, given=True)
+
+    def tex(text):
+        return Piece(tex=text)
+
+    def small(x):
+        """A tiny setting (epsilon) as a power of ten, as the papers write it: 10^{-8}."""
+        return tex(scientific(x)) if 0 < abs(x) < 1e-4 else num(x)
+
+    eqs = []
+    mu, eps, eta = o.momentum, o.epsilon, q.learning_rate
+    if spec.name in ("momentum", "nesterov"):
+        eqs.append(OptimizerEquation("v", r"\mu\, v_{@} + g_{@}",
+                                     (num(mu), mat(before["v"], True), tex("+"), mat(g)), after["v"]))
+    elif spec.name == "rmsprop":
+        eqs.append(OptimizerEquation("s", r"\rho\, s_{@} + (1 - \rho)\, g_{@} \odot g_{@}",
+                                     (num(o.rho), mat(before["s"], True), tex("+"), num(round(1 - o.rho, 12)), mat(g),
+                                      tex(r"\odot"), mat(g)), after["s"]))
+    elif spec.name == "adagrad":
+        eqs.append(OptimizerEquation("s", r"s_{@} + g_{@} \odot g_{@}",
+                                     (mat(before["s"], True), tex("+"), mat(g), tex(r"\odot"), mat(g)), after["s"]))
+    elif spec.name == "adam":
+        b1, b2 = o.beta1, o.beta2
+        eqs.append(OptimizerEquation("m", r"\beta_1 m_{@} + (1 - \beta_1)\, g_{@}",
+                                     (num(b1), mat(before["m"], True), tex("+"), num(round(1 - b1, 12)), mat(g)), after["m"]))
+        eqs.append(OptimizerEquation("s", r"\beta_2 s_{@} + (1 - \beta_2)\, g_{@} \odot g_{@}",
+                                     (num(b2), mat(before["s"], True), tex("+"), num(round(1 - b2, 12)), mat(g),
+                                      tex(r"\odot"), mat(g)), after["s"]))
+        # the corrected moments from the moments as the solution carries them (rounded under carry: rounded)
+        carried = shown if q.display.carry == "rounded" else exact
+        hat = optimizers.corrected(o, {m: col(carried[f"{m}_{name}"]) for m in spec.moments}, t)
+        d = q.display.decimals
+        eqs.append(OptimizerEquation("m_hat", rf"\frac{{m_{{@}}}}{{1 - \beta_1^{{{t}}}}}",
+                                     (tex(r"\frac{1}{1 - " + f"{b1:g}^{{{t}}}" + "}"), mat(after["m"])),
+                                     round_half_up(hat["m_hat"], d)))
+        eqs.append(OptimizerEquation("s_hat", rf"\frac{{s_{{@}}}}{{1 - \beta_2^{{{t}}}}}",
+                                     (tex(r"\frac{1}{1 - " + f"{b2:g}^{{{t}}}" + "}"), mat(after["s"])),
+                                     round_half_up(hat["s_hat"], d)))
+    new = col(shown[s.key])
+    if spec.name == "momentum":
+        eqs.append(OptimizerEquation("new", r"@ - \eta\, v_{@}",
+                                     (mat(theta, True), tex("-"), num(eta), mat(after["v"])), new))
+    elif spec.name == "nesterov":
+        eqs.append(OptimizerEquation("new", r"@ - \eta\, (g_{@} + \mu\, v_{@})",
+                                     (mat(theta, True), tex("-"), num(eta), tex(r"\left("), mat(g), tex("+"),
+                                      num(mu), mat(after["v"]), tex(r"\right)")), new))
+    elif spec.name in ("rmsprop", "adagrad"):
+        eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
+                                     (mat(theta, True), tex("-"), num(eta), mat(g), tex(r"\oslash \left(\sqrt{"),
+                                      mat(after["s"]), tex("} +"), small(eps), tex(r"\right)")), new))
+    elif spec.name == "adam":
+        eqs.append(OptimizerEquation("new", r"@ - \eta\, \hat{m}_{@} \oslash \left(\sqrt{\hat{s}_{@}} + \epsilon\right)",
+                                     (mat(theta, True), tex("-"), num(eta), mat(eqs[-2].value),
+                                      tex(r"\oslash \left(\sqrt{"), mat(eqs[-1].value), tex("} +"), small(eps),
+                                      tex(r"\right)")), new))
+    else:          # sgd with weight decay
+        eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@}", (mat(theta, True), tex("-"), num(eta), mat(g)), new))
+    hyper = o.settings_tex()
+    return OptimizerInfo(spec.name, spec.words, t, hyper, tuple(eqs))
 
 
 def _given_step(q: Question, given: dict) -> Step:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ... import optimizers
 from ...activations import ACTIVATIONS
 from ...losses import LOSSES, REDUCTIONS
 from ...model import Question
@@ -136,6 +137,12 @@ def _derivative(act, alpha):
     return lambda z, a: f(z, a, alpha)
 
 
+def _start(opt, key: str, like: np.ndarray) -> np.ndarray:
+    """A moment at the start of training: the file's state, else zero."""
+    given = opt.state.get(key)
+    return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
+
+
 def train(q: Question, size: int, epochs: int, shuffle: int | None = None, tolerance: float | None = None,
           decimals: int | None = None, history: bool = False, at_least: int = 0) -> Run:
     """Train the question's network on its data. `at_least`: keep going past the epoch where the
@@ -153,6 +160,17 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
     move_b = "biases" in q.update and net.bias
     full = size >= n
     rng = np.random.default_rng(shuffle) if shuffle is not None and not full else None
+    # the optimizer (solver/optimizers.py): plain gradient descent keeps the loop of the notes as it was
+    opt = q.optimizer
+    plain = opt is None or opt.plain
+    l2 = 0.0 if opt is None else float(opt.l2)
+    moments_w: list[dict] = []
+    moments_b: list[dict] = []
+    steps_taken = [0 if opt is None else opt.t]
+    if not plain:
+        for l in range(len(net.layers)):
+            moments_w.append({m: _start(opt, f"{m}_W{l + 1}", weights[l]) for m in opt.optimizer.moments})
+            moments_b.append({m: _start(opt, f"{m}_b{l + 1}", biases[l]) for m in opt.optimizer.moments})
 
     def rnd(a):
         return a if decimals is None else round_fast(a, decimals)
@@ -201,6 +219,8 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
         if scale_example:
             ells = example_factor * ells
         value = factor(len(ells)) * float(ells.sum())
+        if l2:
+            value += l2 / 2 * sum(float((w * w).sum()) for w in weights)
         return value if decimals is None else round_half_up(value, decimals)
 
     def update(zs, outs, yb):
@@ -219,11 +239,31 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
                 delta = round_fast(delta, decimals)
             if l > 0:
                 grad_a = delta @ weights[l]
+            if plain:
+                if move_w:
+                    new_w[l] = rnd(weights[l] - eta * rnd(m * delta.T @ outs[l]))
+                if move_b:
+                    new_b[l] = rnd(biases[l] - eta * rnd(m * delta.sum(axis=0)))
+                continue
             if move_w:
-                new_w[l] = rnd(weights[l] - eta * rnd(m * delta.T @ outs[l]))
+                g = rnd(m * delta.T @ outs[l] + l2 * weights[l]) if l2 else rnd(m * delta.T @ outs[l])
+                new_w[l] = step(weights[l], g, moments_w, l)
             if move_b:
-                new_b[l] = rnd(biases[l] - eta * rnd(m * delta.sum(axis=0)))
+                new_b[l] = step(biases[l], rnd(m * delta.sum(axis=0)), moments_b, l)
         weights[:], biases[:] = new_w, new_b
+
+    def step(theta, g, moments, l):
+        """One parameter's update by the optimizer; its moments are carried (rounded) to the next."""
+        t = steps_taken[0] + 1
+        after = {k: rnd(v) for k, v in optimizers.moments(opt, g, moments[l], t).items()}
+        moments[l] = after
+        return rnd(optimizers.new_value(opt, eta, theta, g, after, t))
+
+    def counted_update(zs, outs, yb):
+        update(zs, outs, yb)
+        steps_taken[0] += 1
+
+    do_update = update if plain else counted_update
 
     def snapshot():
         return np.concatenate([p.ravel() for w, b in zip(weights, biases)
@@ -243,7 +283,7 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
             losses[0] = loss_of(cached[1], y)
             for epoch in range(1, len(losses)):
                 if full:
-                    update(*cached, y)
+                    do_update(*cached, y)
                     order = None
                 else:
                     order = rng.permutation(n) if rng is not None else np.arange(n)
@@ -252,7 +292,7 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
                     # the epoch's examples in its order once, then each mini-batch a slice of them
                     xs, ys = (x[order], y[order]) if rng is not None else (x, y)
                     for start in range(0, n, size):
-                        update(*forward(xs[start:start + size]), ys[start:start + size])
+                        do_update(*forward(xs[start:start + size]), ys[start:start + size])
                         if first is None:
                             first = (order[start:start + size], tuple(weights), tuple(biases))
                 if first is None:

@@ -33,6 +33,7 @@ from ...steps import Step, StepKind
 from ...symbols import sym
 from ...tolerances import ATOL, RTOL
 from .run import Run, round_fast, train
+from ... import optimizers
 from ..network.steps import as_backprop, solve_network_question
 
 MAX_TABLE_PARAMETERS = 9    # a row of epoch, loss and nine parameters still fits a page
@@ -242,20 +243,39 @@ def _first_update(q: Question, t: Trained) -> list[Step]:
     return [s for s in steps if s.kind not in (StepKind.GIVEN, StepKind.FIGURE)]
 
 
+def _optimizer_step(q: Question, name: str, theta, g):
+    """The first update of one parameter by the question's optimizer, from its state in the file."""
+    opt = q.optimizer
+    before = {m: np.asarray(opt.state[f"{m}_{name}"], dtype=float) if f"{m}_{name}" in opt.state
+              else np.zeros_like(theta, dtype=float) for m in opt.optimizer.moments}
+    after = optimizers.moments(opt, g, before, opt.t + 1)
+    return optimizers.new_value(opt, q.learning_rate, theta, g, after, opt.t + 1)
+
+
 def _cross_check(q: Question, t: Trained) -> None:
     """The run against numeric.py: its first update, its loss at the start and at the end."""
     run = t.exact
     batch = _batch_data(q, run.first_batch)
     net = q.network
     back = numeric.backward(net, numeric.forward(net, batch.x), batch.y, q.loss, q.reduction, q.huber_delta)
+    opt = q.optimizer
+    l2 = 0.0 if opt is None else float(opt.l2)
     for l, layer in enumerate(net.layers):
-        w = layer.weights - q.learning_rate * back.dW[l] if "weights" in q.update else layer.weights
-        b = layer.biases - q.learning_rate * back.db[l] if "biases" in q.update and net.bias else layer.biases
+        if opt is None or opt.plain:
+            w = layer.weights - q.learning_rate * back.dW[l] if "weights" in q.update else layer.weights
+            b = layer.biases - q.learning_rate * back.db[l] if "biases" in q.update and net.bias else layer.biases
+        else:
+            w, b = layer.weights, layer.biases
+            if "weights" in q.update:
+                w = _optimizer_step(q, f"W{l + 1}", layer.weights, back.dW[l] + l2 * layer.weights)
+            if "biases" in q.update and net.bias:
+                b = _optimizer_step(q, f"b{l + 1}", layer.biases, back.db[l])
         _same(f"W{l + 1} after the first update (training loop vs numeric)", run.first_weights[l], w)
         _same(f"b{l + 1} after the first update (training loop vs numeric)", run.first_biases[l], b)
 
     def loss(network):
-        return numeric.loss_of_parameters(network, q.data.x, q.data.y, q.loss, q.reduction, q.huber_delta)
+        decay = l2 / 2 * sum(float((layer.weights ** 2).sum()) for layer in network.layers)
+        return numeric.loss_of_parameters(network, q.data.x, q.data.y, q.loss, q.reduction, q.huber_delta) + decay
 
     _same("loss at the start (training loop vs numeric)", run.losses[0], loss(net))
     _same(f"loss after epoch {run.epochs_run} (training loop vs numeric)", run.losses[run.epochs_run],
