@@ -92,6 +92,15 @@ class Activation:
         """The hand derivative says more than a constant (sigmoid: a(1 - a); not linear's 1)."""
         return not self.hand_derivative.is_number
 
+    @property
+    def constant_slopes(self) -> bool:
+        """g' takes only constants (1 and 0, or the slope alpha): its values are written as such,
+        [1, 0], not to the decimals like a computed number (linear, ReLU, leaky ReLU, step)."""
+        _, sp, s = _libraries()
+        d = self.hand_derivative
+        pieces = [e for e, _ in d.args] if isinstance(d, sp.Piecewise) else [d]
+        return all(p.free_symbols <= {s.ALPHA} for p in pieces)
+
     def convention_text(self, zero: str = "z = 0") -> str | None:
         return None if self.convention is None else self.convention.replace("{zero}", zero)
 

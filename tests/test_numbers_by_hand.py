@@ -98,3 +98,24 @@ def test_sums_of_products_of_written_decimals_round_as_fractions_do(pairs, bias,
     exact = sum(_decimal(p[0]) * _decimal(p[1]) for p in pairs) + _decimal(bias)
     expected = float(np.sign(float(exact))) * _half_up(abs(exact), decimals) + 0.0
     assert round_written(value, decimals) == expected
+
+
+def _relu_network() -> dict:
+    return {"title": "kink", "kind": "backprop", "loss": "bce", "learning_rate": 0.1,
+            "network": {"inputs": 2, "layers": [
+                {"units": 2, "activation": "relu", "weights": [[0.2, -0.4], [0.1, 0.3]], "biases": [0.1, -0.2]},
+                {"units": 1, "activation": "sigmoid", "weights": [[0.3, -0.2]], "biases": [0.1]}]},
+            "data": {"x": [[0.5, 0.3]], "y": [[1]]}}
+
+
+def test_a_derivative_that_takes_only_constants_is_written_as_them(tmp_path):
+    """ReLU' is 1 or 0 and id' is 1 by definition: written [1, 0], not [1.0000, 0.0000]."""
+    relu = _solve(tmp_path, _relu_network())
+    layer = relu.render("markdown", {})
+    assert r"\odot \begin{bmatrix} 1 \\ 0 \end{bmatrix}" in layer
+    batch = solve(tmp_path / "p.yaml", notation="batch").render("markdown", {})
+    assert r"\odot \begin{bmatrix} 1 & 0 \end{bmatrix}" in batch
+    sigmoid = _solve(tmp_path, {**_relu_network(), "network": {"inputs": 2, "layers": [
+        {"units": 2, "activation": "sigmoid", "weights": [[0.2, -0.4], [0.1, 0.3]], "biases": [0.1, -0.2]},
+        {"units": 1, "activation": "sigmoid", "weights": [[0.3, -0.2]], "biases": [0.1]}]}})
+    assert r"\odot \begin{bmatrix} 0.2" in sigmoid.render("markdown", {})      # computed: to the decimals

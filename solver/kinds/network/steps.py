@@ -456,7 +456,7 @@ def _hidden_delta(q, d, s, exact, shown):
             (Part("name", "W", l + 1, transpose=True), Part("name", "delta", l + 1), Part("op", "hadamard"),
              Part("name", "z", l, func="prime:" + layer.activation)),
             (Part("numbers", array=shown[f"W{l + 1}"].T, given=True), Part("numbers", array=shown[f"delta{l + 1}"].T),
-             Part("op", "hadamard"), Part("numbers", array=gprime.T)))
+             Part("op", "hadamard"), Part("numbers", array=gprime.T, given=act.constant_slopes)))
     return lines, matrix, HiddenDeltaInfo(layer.activation)
 
 
