@@ -203,7 +203,7 @@ def _check(problem: Path, answers: Path, fmt: str | None, output: str | None, se
     from .yamlsource import load_sheet
 
     if fmt is not None and not FORMATS[fmt].report:
-        raise UsageError(f"--format {fmt} writes a blank sheet; with --check choose {listing(REPORT_FORMATS)}")
+        raise UsageError(f"--format {fmt} is not a format of a --check report; choose {listing(REPORT_FORMATS)}")
     to_stdout = output in (None, "-")
     inputs = inputs_of(problem, answers)
     if not to_stdout:

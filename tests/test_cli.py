@@ -548,3 +548,12 @@ def test_readme_links_the_format_reference_inside_the_repository():
         if "://" not in target:
             base = ROOT if (ROOT / target).exists() else ROOT / "docs"
             assert (base / target).exists(), target
+
+
+@pytest.mark.parametrize("fmt", ["answers", "html", "moodle", "qti"])
+def test_check_refuses_a_format_that_is_not_a_report(tmp_path, fmt):
+    sheet = tmp_path / "s.yaml"
+    assert run(EXAM, "--format", "answers", "-o", str(sheet)).returncode == 0
+    result = run(EXAM, "--check", str(sheet), "--format", fmt, "-o", str(tmp_path / "r"))
+    assert result.returncode == 2 and f"--format {fmt} is not a format of a --check report" in result.stderr
+    assert not (tmp_path / "r").exists()
