@@ -108,8 +108,6 @@ def _axes(step: Step) -> str:
     return "units x inputs"
 
 
-
-
 def _what(qs: QuestionSolution, s: Step) -> str:
     kind, q, l = s.kind, qs.question, s.layer
     if kind is StepKind.LINEAR:
