@@ -194,6 +194,8 @@ def test_random_small_networks(name, n_in, hidden, seed, l2):
     ("optimizer: adam\nstate: {v_W1: [[1, 2], [3, 4]]}\n", "t.yaml:13:9: state.v_W1:", "unknown key 'v_W1'; did you mean"),
     ("optimizer: momentum\nstate: {t: 3}\n", "t.yaml:13:9: state.t:", "unknown key"),
     ("optimizer: sgd\nstate: {v_W1: 1}\n", "t.yaml:13:9: state.v_W1:", "keeps no moments"),
+    ("optimizer: adam\nstate: {s_W1: [[1, -2], [3, 4]]}\n", "t.yaml:13:20: state.s_W1[0][1]:", "must not be negative"),
+    ("optimizer: rmsprop\nstate: {s_b1: [0, -1]}\n", "t.yaml:13:19: state.s_b1[1]:", "must not be negative"),
 ])
 def test_bad_fields(extra, where, words):
     with pytest.raises(ProblemError) as info:
