@@ -36,28 +36,28 @@ class Optimizer:
     name: str
     uses: tuple[str, ...]           # the hyperparameters it reads (others are refused)
     moments: tuple[str, ...]        # its moments per parameter: answer keys <moment>_<param>, e.g. v_W1
-    moment_tex: tuple[str, ...]     # each moment's update, {m} its name, {g} the gradient
-    update_tex: str                 # theta's update; {v}, {m}, {s}: the moments, {g} the gradient
+    moment_tex: tuple[str, ...]     # each moment's update; @ stands for the parameter's name (W1, b2)
+    update_tex: str                 # the parameter's update, @ as in moment_tex
     words: str                      # the convention, said once in the solution
     counts_steps: bool = False      # it keeps a step count t (adam's bias correction)
 
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
-    Optimizer("sgd", (), (), (), r"\theta - \eta\, g", "Gradient descent moves each parameter against its gradient."),
-    Optimizer("momentum", ("momentum",), ("v",), (r"\mu\, {v} + g",), r"\theta - \eta\, {v}",
+    Optimizer("sgd", (), (), (), r"@ - \eta\, g_{@}", "Gradient descent moves each parameter against its gradient."),
+    Optimizer("momentum", ("momentum",), ("v",), (r"\mu\, v_{@} + g_{@}",), r"@ - \eta\, v_{@}",
               "Momentum (as PyTorch writes it) keeps a velocity $v$ per parameter."),
-    Optimizer("nesterov", ("momentum",), ("v",), (r"\mu\, {v} + g",), r"\theta - \eta\,(g + \mu\, {v})",
+    Optimizer("nesterov", ("momentum",), ("v",), (r"\mu\, v_{@} + g_{@}",), r"@ - \eta\, (g_{@} + \mu\, v_{@})",
               "Nesterov momentum (as PyTorch defines it) keeps a velocity $v$ per parameter and steps by the "
               "gradient plus the momentum of the new velocity."),
-    Optimizer("rmsprop", ("rho", "epsilon"), ("s",), (r"\rho\, {s} + (1 - \rho)\, g \odot g",),
-              r"\theta - \eta\, g \oslash (\sqrt{{{s}}} + \epsilon)",
+    Optimizer("rmsprop", ("rho", "epsilon"), ("s",), (r"\rho\, s_{@} + (1 - \rho)\, g_{@} \odot g_{@}",),
+              r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
               "RMSprop keeps a running average $s$ of the squared gradients, elementwise."),
-    Optimizer("adagrad", ("epsilon",), ("s",), (r"{s} + g \odot g",),
-              r"\theta - \eta\, g \oslash (\sqrt{{{s}}} + \epsilon)",
+    Optimizer("adagrad", ("epsilon",), ("s",), (r"s_{@} + g_{@} \odot g_{@}",),
+              r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
               "Adagrad adds up the squared gradients in $s$, elementwise."),
     Optimizer("adam", ("beta1", "beta2", "epsilon"), ("m", "s"),
-              (r"\beta_1 {m} + (1 - \beta_1)\, g", r"\beta_2 {s} + (1 - \beta_2)\, g \odot g"),
-              r"\theta - \eta\, \hat{{m}} \oslash (\sqrt{{\hat{{s}}}} + \epsilon)",
+              (r"\beta_1 m_{@} + (1 - \beta_1)\, g_{@}", r"\beta_2 s_{@} + (1 - \beta_2)\, g_{@} \odot g_{@}"),
+              r"@ - \eta\, \hat{m}_{@} \oslash \left(\sqrt{\hat{s}_{@}} + \epsilon\right)",
               "Adam keeps running averages $m$ of the gradients and $s$ of their squares, corrected for "
               "their start at 0 by $1 - \\beta^t$ with $t$ the step's number (from 1).", counts_steps=True),
 )}
@@ -103,11 +103,6 @@ def scientific(x: float) -> str:
     mantissa = mantissa.rstrip("0").rstrip(".")
     power = f"10^{{{int(exponent)}}}"
     return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
-
-
-def moment_keys(name: str, param: str) -> tuple[str, ...]:
-    """The answer keys of the moments of one parameter (param: W1, b2, ...)."""
-    return tuple(f"{m}_{param}" for m in OPTIMIZERS[name].moments)
 
 
 def moments(s: Settings, g, before: dict, t: int) -> dict:

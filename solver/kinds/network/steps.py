@@ -542,20 +542,20 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
     eqs = []
     mu, eps, eta = o.momentum, o.epsilon, q.learning_rate
     if spec.name in ("momentum", "nesterov"):
-        eqs.append(OptimizerEquation("v", r"\mu\, v_{@} + g_{@}",
+        eqs.append(OptimizerEquation("v", spec.moment_tex[0],
                                      (num(mu), mat(before["v"], True), tex("+"), mat(g)), after["v"]))
     elif spec.name == "rmsprop":
-        eqs.append(OptimizerEquation("s", r"\rho\, s_{@} + (1 - \rho)\, g_{@} \odot g_{@}",
+        eqs.append(OptimizerEquation("s", spec.moment_tex[0],
                                      (num(o.rho), mat(before["s"], True), tex("+"), num(round(1 - o.rho, 12)), mat(g),
                                       tex(r"\odot"), mat(g)), after["s"]))
     elif spec.name == "adagrad":
-        eqs.append(OptimizerEquation("s", r"s_{@} + g_{@} \odot g_{@}",
+        eqs.append(OptimizerEquation("s", spec.moment_tex[0],
                                      (mat(before["s"], True), tex("+"), mat(g), tex(r"\odot"), mat(g)), after["s"]))
     elif spec.name == "adam":
         b1, b2 = o.beta1, o.beta2
-        eqs.append(OptimizerEquation("m", r"\beta_1 m_{@} + (1 - \beta_1)\, g_{@}",
+        eqs.append(OptimizerEquation("m", spec.moment_tex[0],
                                      (num(b1), mat(before["m"], True), tex("+"), num(round(1 - b1, 12)), mat(g)), after["m"]))
-        eqs.append(OptimizerEquation("s", r"\beta_2 s_{@} + (1 - \beta_2)\, g_{@} \odot g_{@}",
+        eqs.append(OptimizerEquation("s", spec.moment_tex[1],
                                      (num(b2), mat(before["s"], True), tex("+"), num(round(1 - b2, 12)), mat(g),
                                       tex(r"\odot"), mat(g)), after["s"]))
         # the corrected moments from the moments as the solution carries them (rounded under carry: rounded)
@@ -570,23 +570,23 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
                                      round_half_up(hat["s_hat"], d)))
     new = col(shown[s.key])
     if spec.name == "momentum":
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, v_{@}",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), mat(after["v"])), new))
     elif spec.name == "nesterov":
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, (g_{@} + \mu\, v_{@})",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), tex(r"\left("), mat(g), tex("+"),
                                       num(mu), mat(after["v"]), tex(r"\right)")), new))
     elif spec.name in ("rmsprop", "adagrad"):
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), mat(g), tex(r"\oslash \left(\sqrt{"),
                                       mat(after["s"]), tex("} +"), small(eps), tex(r"\right)")), new))
     elif spec.name == "adam":
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, \hat{m}_{@} \oslash \left(\sqrt{\hat{s}_{@}} + \epsilon\right)",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), mat(eqs[-2].value),
                                       tex(r"\oslash \left(\sqrt{"), mat(eqs[-1].value), tex("} +"), small(eps),
                                       tex(r"\right)")), new))
     else:          # sgd with weight decay
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@}", (mat(theta, True), tex("-"), num(eta), mat(g)), new))
+        eqs.append(OptimizerEquation("new", spec.update_tex, (mat(theta, True), tex("-"), num(eta), mat(g)), new))
     hyper = o.settings_tex()
     return OptimizerInfo(spec.name, spec.words, t, hyper, tuple(eqs))
 
