@@ -87,6 +87,13 @@ class Settings:
         """Plain gradient descent without weight decay: the solution of the notes."""
         return self.name == "sgd" and self.l2 == 0
 
+    def before(self, key: str, like):
+        """The moment `key` (v_W1, ...) before the first step: the file's state, else zeros shaped
+        as `like` (the parameter, a NumPy array)."""
+        import numpy as np
+        given = self.state.get(key)
+        return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
+
     def hyper(self, name: str) -> float:
         return getattr(self, name)
 

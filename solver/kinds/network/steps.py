@@ -244,12 +244,6 @@ def penalty(q: Question, v) -> float:
     return l2 / 2 * sum(float((v[f"W{l}"] ** 2).sum()) for l in range(1, len(q.network.layers) + 1))
 
 
-def state_before(q: Question, key: str, like: np.ndarray) -> np.ndarray:
-    """A moment before the step (state: in the file), zero when not given."""
-    given = q.optimizer.state.get(key)
-    return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
-
-
 def _optimizer_specs(q: Question) -> list[Step]:
     """The update of every parameter by the question's optimizer: its moments (answer keys
     v_W1, m_W1, s_W1, ..., shown in the parameter's step), then its new value."""
@@ -263,7 +257,7 @@ def _optimizer_specs(q: Question) -> list[Step]:
             name, new = f"{p}{l}", f"{p}{l}_new"
 
             def before(v, name=name):
-                return {m: state_before(q, f"{m}_{name}", v[name]) for m in spec.moments}
+                return {m: q.optimizer.before(f"{m}_{name}", v[name]) for m in spec.moments}
 
             for m in spec.moments:
                 specs.append(Step(f"{m}_{name}", StepKind.UPDATE, l, (f"d{name}",),
@@ -524,7 +518,7 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
     col = (lambda a: np.asarray(a, dtype=float)[:, None]) if p == "b" else (lambda a: np.asarray(a, dtype=float))
     theta, g = col(shown[name]), col(shown[f"d{name}"])
     after = {m: col(shown[f"{m}_{name}"]) for m in spec.moments}
-    before = {m: col(state_before(q, f"{m}_{name}", shown[name])) for m in spec.moments}
+    before = {m: col(q.optimizer.before(f"{m}_{name}", shown[name])) for m in spec.moments}
 
     def mat(a, given=False):
         return Piece(array=np.asarray(a), given=given)
