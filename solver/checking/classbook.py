@@ -123,6 +123,13 @@ class Summary:
         return counts
 
     @property
+    def axis(self) -> tuple[int, int]:
+        """The histogram's count axis, (top, step): at most about five whole-number ticks."""
+        most = max(max(self.bins), 1)
+        step = max(1, -(-most // 5))
+        return -(-most // step) * step, step
+
+    @property
     def mean(self) -> float:
         return statistics.fmean(self.scores) if self.scores else 0.0
 
@@ -155,9 +162,7 @@ def summarize(marked: list[Marked]) -> Summary:
 def histogram_svg(summary: Summary) -> bytes:
     """The scores in bins of 10 percent, as an SVG picture drawn here (no plotting library)."""
     bins = summary.bins
-    top = max(max(bins), 1)
-    step = max(1, -(-top // 5))                 # at most about five whole-number ticks up the side (as the PDF)
-    top = -(-top // step) * step
+    top, step = summary.axis                    # as the PDF's
     width, height, left, right, up, down = 600, 260, 56, 16, 16, 48
     plot_w, plot_h = width - left - right, height - up - down
 
@@ -291,5 +296,5 @@ def summary_latex(summary: Summary, problem: str) -> str:
 
     return environment().get_template("report/summary.tex.j2").render(
         s=summary, problem=problem, esc=latex_escape, points=_points, verdicts=VERDICTS,
-        ystep=(step := max(1, -(-max(summary.bins) // 5))), ytop=max(1, -(-max(summary.bins) // step)) * step,
+        ytop=summary.axis[0], ystep=summary.axis[1],
         slip_words=SLIP_WORDS, unmarked=[(str(m.path), visible(m.error or "")) for m in summary.unmarked])
