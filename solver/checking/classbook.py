@@ -112,7 +112,7 @@ class Summary:
     departures: list[tuple[str, int]]   # "q1 step 7 (delta2)" -> how many wrong answers part there first
     unmarked: tuple[Marked, ...]
     slips: list[tuple[tuple[str, str, str], int]] = ()   # (question, key, slip) -> how many, most common first
-    rows: tuple[tuple[str, str, str, float, float], ...] = ()   # per marked sheet: file, student, variant, score, out of
+    rows: tuple[tuple[str, str, str, float, float], ...] = ()   # per marked sheet (as scores): file, student, variant, score, out of
 
     @property
     def bins(self) -> list[int]:
@@ -277,8 +277,8 @@ def summary_markdown(summary: Summary, problem: str, picture: str | None) -> str
         lines += [f"| `{q}.{k}` | {esc(SLIP_WORDS.get(slip, slip))} | {n} |" for (q, k, slip), n in summary.slips]
     if summary.rows:
         lines += ["", "## Each sheet", "", "| sheet | student | variant | score | % |", "|---|---|---|---|---|"]
-        lines += [f"| {esc(path)} | {esc(student)} | {variant} | {_points(score)} / {_points(out_of)} | "
-                  f"{100 * score / out_of if out_of else 0:.1f} |" for path, student, variant, score, out_of in summary.rows]
+        lines += [f"| {esc(path)} | {esc(student)} | {variant} | {_points(score)} / {_points(out_of)} | {percent:.1f} |"
+                  for (path, student, variant, score, out_of), percent in zip(summary.rows, summary.scores)]
     if summary.unmarked:
         lines += ["", "## Sheets not marked", ""]
         lines += [f"- {esc(str(m.path))}: {esc(visible(m.error or ''))}" for m in summary.unmarked]
