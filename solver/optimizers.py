@@ -27,8 +27,7 @@ from typing import Any
 DEFAULTS = {"momentum": 0.9, "beta1": 0.9, "beta2": 0.999, "rho": 0.9, "epsilon": 1e-8}
 HYPER_NAMES = tuple(DEFAULTS)
 # How each is written in a formula.
-HYPER_TEX = {"momentum": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho",
-             "epsilon": r"\epsilon", "l2": r"\lambda", "eta": r"\eta"}
+HYPER_TEX = {"momentum": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho", "epsilon": r"\epsilon"}
 
 
 @dataclass(frozen=True)
