@@ -99,8 +99,13 @@ class Settings:
     def settings_tex(self) -> tuple[tuple[str, float, str | None], ...]:
         """(TeX name, value, the value as a power of ten when tiny, else None) of each setting the
         optimizer uses, for the solution's words."""
-        return tuple((HYPER_TEX[h], self.hyper(h), scientific(self.hyper(h)) if 0 < self.hyper(h) < 1e-4 else None)
-                     for h in self.optimizer.uses)
+        return tuple((HYPER_TEX[h], self.hyper(h), tiny(self.hyper(h))) for h in self.optimizer.uses)
+
+
+def tiny(x: float) -> str | None:
+    """A tiny setting (epsilon) as a power of ten, as the papers write it (10^{-8}); None when x is
+    0 or not below 1e-4."""
+    return scientific(x) if 0 < abs(x) < 1e-4 else None
 
 
 def scientific(x: float) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ... import derive, numeric, optimizers
-from ...optimizers import scientific
+from ...optimizers import tiny
 from ...activations import ACTIVATIONS
 from ...crosscheck import cross_check
 from ...losses import LOSSES, REDUCTIONS, example_loss_expr
@@ -531,7 +531,8 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
 
     def small(x):
         """A tiny setting (epsilon) as a power of ten, as the papers write it: 10^{-8}."""
-        return tex(scientific(x)) if 0 < abs(x) < 1e-4 else num(x)
+        power = tiny(x)
+        return num(x) if power is None else tex(power)
 
     eqs = []
     mu, eps, eta = o.momentum, o.epsilon, q.learning_rate
