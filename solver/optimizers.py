@@ -27,8 +27,7 @@ from typing import Any
 DEFAULTS = {"momentum": 0.9, "beta1": 0.9, "beta2": 0.999, "rho": 0.9, "epsilon": 1e-8}
 HYPER_NAMES = tuple(DEFAULTS)
 # How each is written in a formula.
-HYPER_TEX = {"momentum": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho",
-             "epsilon": r"\epsilon", "l2": r"\lambda", "eta": r"\eta"}
+HYPER_TEX = {"momentum": r"\mu", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho", "epsilon": r"\epsilon"}
 
 
 @dataclass(frozen=True)
@@ -36,28 +35,28 @@ class Optimizer:
     name: str
     uses: tuple[str, ...]           # the hyperparameters it reads (others are refused)
     moments: tuple[str, ...]        # its moments per parameter: answer keys <moment>_<param>, e.g. v_W1
-    moment_tex: tuple[str, ...]     # each moment's update, {m} its name, {g} the gradient
-    update_tex: str                 # theta's update; {v}, {m}, {s}: the moments, {g} the gradient
+    moment_tex: tuple[str, ...]     # each moment's update; @ stands for the parameter's name (W1, b2)
+    update_tex: str                 # the parameter's update, @ as in moment_tex
     words: str                      # the convention, said once in the solution
     counts_steps: bool = False      # it keeps a step count t (adam's bias correction)
 
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
-    Optimizer("sgd", (), (), (), r"\theta - \eta\, g", "Gradient descent moves each parameter against its gradient."),
-    Optimizer("momentum", ("momentum",), ("v",), (r"\mu\, {v} + g",), r"\theta - \eta\, {v}",
+    Optimizer("sgd", (), (), (), r"@ - \eta\, g_{@}", "Gradient descent moves each parameter against its gradient."),
+    Optimizer("momentum", ("momentum",), ("v",), (r"\mu\, v_{@} + g_{@}",), r"@ - \eta\, v_{@}",
               "Momentum (as PyTorch writes it) keeps a velocity $v$ per parameter."),
-    Optimizer("nesterov", ("momentum",), ("v",), (r"\mu\, {v} + g",), r"\theta - \eta\,(g + \mu\, {v})",
+    Optimizer("nesterov", ("momentum",), ("v",), (r"\mu\, v_{@} + g_{@}",), r"@ - \eta\, (g_{@} + \mu\, v_{@})",
               "Nesterov momentum (as PyTorch defines it) keeps a velocity $v$ per parameter and steps by the "
               "gradient plus the momentum of the new velocity."),
-    Optimizer("rmsprop", ("rho", "epsilon"), ("s",), (r"\rho\, {s} + (1 - \rho)\, g \odot g",),
-              r"\theta - \eta\, g \oslash (\sqrt{{{s}}} + \epsilon)",
+    Optimizer("rmsprop", ("rho", "epsilon"), ("s",), (r"\rho\, s_{@} + (1 - \rho)\, g_{@} \odot g_{@}",),
+              r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
               "RMSprop keeps a running average $s$ of the squared gradients, elementwise."),
-    Optimizer("adagrad", ("epsilon",), ("s",), (r"{s} + g \odot g",),
-              r"\theta - \eta\, g \oslash (\sqrt{{{s}}} + \epsilon)",
+    Optimizer("adagrad", ("epsilon",), ("s",), (r"s_{@} + g_{@} \odot g_{@}",),
+              r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
               "Adagrad adds up the squared gradients in $s$, elementwise."),
     Optimizer("adam", ("beta1", "beta2", "epsilon"), ("m", "s"),
-              (r"\beta_1 {m} + (1 - \beta_1)\, g", r"\beta_2 {s} + (1 - \beta_2)\, g \odot g"),
-              r"\theta - \eta\, \hat{{m}} \oslash (\sqrt{{\hat{{s}}}} + \epsilon)",
+              (r"\beta_1 m_{@} + (1 - \beta_1)\, g_{@}", r"\beta_2 s_{@} + (1 - \beta_2)\, g_{@} \odot g_{@}"),
+              r"@ - \eta\, \hat{m}_{@} \oslash \left(\sqrt{\hat{s}_{@}} + \epsilon\right)",
               "Adam keeps running averages $m$ of the gradients and $s$ of their squares, corrected for "
               "their start at 0 by $1 - \\beta^t$ with $t$ the step's number (from 1).", counts_steps=True),
 )}
@@ -87,14 +86,26 @@ class Settings:
         """Plain gradient descent without weight decay: the solution of the notes."""
         return self.name == "sgd" and self.l2 == 0
 
+    def before(self, key: str, like):
+        """The moment `key` (v_W1, ...) before the first step: the file's state, else zeros shaped
+        as `like` (the parameter, a NumPy array)."""
+        import numpy as np
+        given = self.state.get(key)
+        return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
+
     def hyper(self, name: str) -> float:
         return getattr(self, name)
 
     def settings_tex(self) -> tuple[tuple[str, float, str | None], ...]:
         """(TeX name, value, the value as a power of ten when tiny, else None) of each setting the
         optimizer uses, for the solution's words."""
-        return tuple((HYPER_TEX[h], self.hyper(h), scientific(self.hyper(h)) if 0 < self.hyper(h) < 1e-4 else None)
-                     for h in self.optimizer.uses)
+        return tuple((HYPER_TEX[h], self.hyper(h), tiny(self.hyper(h))) for h in self.optimizer.uses)
+
+
+def tiny(x: float) -> str | None:
+    """A tiny setting (epsilon) as a power of ten, as the papers write it (10^{-8}); None when x is
+    0 or not below 1e-4."""
+    return scientific(x) if 0 < abs(x) < 1e-4 else None
 
 
 def scientific(x: float) -> str:
@@ -103,11 +114,6 @@ def scientific(x: float) -> str:
     mantissa = mantissa.rstrip("0").rstrip(".")
     power = f"10^{{{int(exponent)}}}"
     return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
-
-
-def moment_keys(name: str, param: str) -> tuple[str, ...]:
-    """The answer keys of the moments of one parameter (param: W1, b2, ...)."""
-    return tuple(f"{m}_{param}" for m in OPTIMIZERS[name].moments)
 
 
 def moments(s: Settings, g, before: dict, t: int) -> dict:

@@ -17,6 +17,24 @@ def latex_engine_or_skip() -> str:
     pytest.skip("no LaTeX engine installed")
 
 
+def first_question(text: str, name: str = "t.yaml"):
+    """The first question of a problem file given as text, read as `name`."""
+    from solver.problem import read_problem
+    from solver.yamlsource import load_bytes
+    return read_problem(load_bytes(text.encode(), name)).questions[0]
+
+
+def assert_refused(read, text: str, where: str, words: str) -> None:
+    """read(text) fails with a ProblemError that starts with `where` (FILE:LINE:COL: field:) and
+    says `words`."""
+    from solver.errors import ProblemError
+    with pytest.raises(ProblemError) as info:
+        read(text)
+    message = str(info.value)
+    assert message.startswith(where), message
+    assert words in message
+
+
 @pytest.fixture
 def latex_engine():
     return latex_engine_or_skip()

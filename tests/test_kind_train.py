@@ -10,15 +10,13 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_refused, first_question
 from solver import solve
 from solver.errors import CrossCheckError, ProblemError
 from solver.kinds.train.fields import BatchSetting
 from solver.kinds import solve_question
 from solver.kinds.train import steps as train_kind
-from solver.problem import read_problem
 from solver.steps import StepKind
-from solver.yamlsource import load_bytes
 
 NETWORK = """\
 kind: train
@@ -36,8 +34,7 @@ learning_rate: 0.5
 
 
 def load(extra: str, network: str = NETWORK):
-    text = network + textwrap.dedent(extra)
-    return read_problem(load_bytes(text.encode(), "t.yaml")).questions[0]
+    return first_question(network + textwrap.dedent(extra))
 
 
 def solved(extra: str, network: str = NETWORK):
@@ -78,11 +75,7 @@ def test_fields_are_read(extra, epochs, sizes, full, shuffle, tolerance):
     ("epochs: 2\nshufle: 3", "t.yaml:13:1: shufle:", "did you mean 'shuffle'?"),
 ])
 def test_bad_fields_point_at_the_mistake(extra, where, message):
-    with pytest.raises(ProblemError) as info:
-        load(extra)
-    text = str(info.value)
-    assert text.startswith(where), text
-    assert message in text
+    assert_refused(load, extra, where, message)
 
 
 def test_setting_names_and_key_prefixes():

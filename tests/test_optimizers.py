@@ -15,12 +15,11 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from conftest import assert_refused, first_question
 from solver import optimizers
 from solver.cli import main
 from solver.errors import ProblemError
 from solver.kinds import solve_question
-from solver.problem import read_problem
-from solver.yamlsource import load_bytes
 
 NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
 HYPER = dict(momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, epsilon=1e-8)
@@ -101,7 +100,7 @@ learning_rate: 0.1
 
 
 def load(extra: str, network: str = NETWORK):
-    return read_problem(load_bytes((network + textwrap.dedent(extra)).encode(), "t.yaml")).questions[0]
+    return first_question(network + textwrap.dedent(extra))
 
 
 def answers(q):
@@ -171,7 +170,7 @@ def test_random_small_networks(name, n_in, hidden, seed, l2):
             f"data: {{x: [{np.round(rng.uniform(-1, 1, n_in), 2).tolist()}], y: [1]}}\n"
             f"loss: bce\nlearning_rate: 0.5\noptimizer: {name}\nl2: {l2}\nstate: {json.dumps(state)}\n"
             + ("state: {}\n" if False else ""))
-    got = answers(read_problem(load_bytes(text.encode(), "t.yaml")).questions[0])
+    got = answers(first_question(text))
     spec = optimizers.OPTIMIZERS[name]
     g = np.asarray(got["dW1"].exact).ravel().tolist()
     before = {m: np.ravel(state[f"{m}_W1"]).tolist() for m in spec.moments}
@@ -194,13 +193,11 @@ def test_random_small_networks(name, n_in, hidden, seed, l2):
     ("optimizer: adam\nstate: {v_W1: [[1, 2], [3, 4]]}\n", "t.yaml:13:9: state.v_W1:", "unknown key 'v_W1'; did you mean"),
     ("optimizer: momentum\nstate: {t: 3}\n", "t.yaml:13:9: state.t:", "unknown key"),
     ("optimizer: sgd\nstate: {v_W1: 1}\n", "t.yaml:13:9: state.v_W1:", "keeps no moments"),
+    ("optimizer: adam\nstate: {s_W1: [[1, -2], [3, 4]]}\n", "t.yaml:13:20: state.s_W1[0][1]:", "must not be negative"),
+    ("optimizer: rmsprop\nstate: {s_b1: [0, -1]}\n", "t.yaml:13:19: state.s_b1[1]:", "must not be negative"),
 ])
 def test_bad_fields(extra, where, words):
-    with pytest.raises(ProblemError) as info:
-        load(extra)
-    text = str(info.value)
-    assert text.startswith(where), text
-    assert words in text
+    assert_refused(load, extra, where, words)
 
 
 def test_forward_takes_no_optimizer():

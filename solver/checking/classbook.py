@@ -112,7 +112,7 @@ class Summary:
     departures: list[tuple[str, int]]   # "q1 step 7 (delta2)" -> how many wrong answers part there first
     unmarked: tuple[Marked, ...]
     slips: list[tuple[tuple[str, str, str], int]] = ()   # (question, key, slip) -> how many, most common first
-    rows: tuple[tuple[str, str, str, float, float], ...] = ()   # per marked sheet: file, student, variant, score, out of
+    rows: tuple[tuple[str, str, str, float, float], ...] = ()   # per marked sheet (as scores): file, student, variant, score, out of
 
     @property
     def bins(self) -> list[int]:
@@ -121,6 +121,13 @@ class Summary:
         for score in self.scores:
             counts[min(max(int(score // 10), 0), 9)] += 1
         return counts
+
+    @property
+    def axis(self) -> tuple[int, int]:
+        """The histogram's count axis, (top, step): at most about five whole-number ticks."""
+        most = max(max(self.bins), 1)
+        step = max(1, -(-most // 5))
+        return -(-most // step) * step, step
 
     @property
     def mean(self) -> float:
@@ -155,9 +162,7 @@ def summarize(marked: list[Marked]) -> Summary:
 def histogram_svg(summary: Summary) -> bytes:
     """The scores in bins of 10 percent, as an SVG picture drawn here (no plotting library)."""
     bins = summary.bins
-    top = max(max(bins), 1)
-    step = max(1, -(-top // 5))                 # at most about five whole-number ticks up the side (as the PDF)
-    top = -(-top // step) * step
+    top, step = summary.axis                    # as the PDF's
     width, height, left, right, up, down = 600, 260, 56, 16, 16, 48
     plot_w, plot_h = width - left - right, height - up - down
 
@@ -272,8 +277,8 @@ def summary_markdown(summary: Summary, problem: str, picture: str | None) -> str
         lines += [f"| `{q}.{k}` | {esc(SLIP_WORDS.get(slip, slip))} | {n} |" for (q, k, slip), n in summary.slips]
     if summary.rows:
         lines += ["", "## Each sheet", "", "| sheet | student | variant | score | % |", "|---|---|---|---|---|"]
-        lines += [f"| {esc(path)} | {esc(student)} | {variant} | {_points(score)} / {_points(out_of)} | "
-                  f"{100 * score / out_of if out_of else 0:.1f} |" for path, student, variant, score, out_of in summary.rows]
+        lines += [f"| {esc(path)} | {esc(student)} | {variant} | {_points(score)} / {_points(out_of)} | {percent:.1f} |"
+                  for (path, student, variant, score, out_of), percent in zip(summary.rows, summary.scores)]
     if summary.unmarked:
         lines += ["", "## Sheets not marked", ""]
         lines += [f"- {esc(str(m.path))}: {esc(visible(m.error or ''))}" for m in summary.unmarked]
@@ -291,5 +296,5 @@ def summary_latex(summary: Summary, problem: str) -> str:
 
     return environment().get_template("report/summary.tex.j2").render(
         s=summary, problem=problem, esc=latex_escape, points=_points, verdicts=VERDICTS,
-        ystep=(step := max(1, -(-max(summary.bins) // 5))), ytop=max(1, -(-max(summary.bins) // step)) * step,
+        ytop=summary.axis[0], ystep=summary.axis[1],
         slip_words=SLIP_WORDS, unmarked=[(str(m.path), visible(m.error or "")) for m in summary.unmarked])

@@ -205,9 +205,9 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts, off_key=frozenset())
     slip = None if whole else _slip(qs, s, mine, recomputed, t, decimals, note)
     if slip is not None and note is None:
         note = slip.words
+    departed = [k for k in s.inputs if k in given and _parts_from_key(k, verdicts, off_key)]
     if recomputed is not None and _close(mine, recomputed, t).all():
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
-        departed = [k for k in s.inputs if k in given and (verdicts.get(k) in (WRONG, CARRIED) or k in off_key)]
         if departed:
             named = [f"{k} (left blank, read off your answers)" if k in off_key else k for k in departed]
             return Judgement(s.key, CARRIED, number, expected, as_sheet, recomputed=shown_again,
@@ -218,8 +218,7 @@ def _judge(qs, s: Step, given, shown, exact, tol, verdicts, off_key=frozenset())
                          note=f"done right on {_and([k for k in s.inputs if k in verdicts])} as given; "
                               "it differs from the key by rounding")
     shown_again = None
-    if recomputed is not None and any(k in given and (verdicts.get(k) in (WRONG, CARRIED) or k in off_key)
-                                      for k in s.inputs):
+    if recomputed is not None and departed:
         shown_again = json_value(qs, s, _typed(s, round_as_shown(recomputed, decimals, whole)))
     return Judgement(s.key, WRONG, number, expected, as_sheet, wrong_entries=entries, recomputed=shown_again,
                      note=note, slip=slip.name if slip else None)
@@ -310,11 +309,17 @@ def _origin(s: Step, steps: list[Step], verdicts: dict[str, str], origins: dict[
         if k in seen or k not in by_key:
             continue
         seen.add(k)
-        if (verdicts.get(k) in (WRONG, CARRIED) or k in off_key) and order[k] < order[best]:
+        if _parts_from_key(k, verdicts, off_key) and order[k] < order[best]:
             best = k
         if verdicts.get(k) != CORRECT or k == s.key:
             stack.extend(by_key[k].inputs)     # a right answer is where the numbers rejoin the key
     return origins.get(best, best) if best != s.key else best
+
+
+def _parts_from_key(k: str, verdicts: dict[str, str], off_key) -> bool:
+    """The student's value of k is not the key's: answered wrong or carried, or left blank and read
+    off later answers as another value."""
+    return verdicts.get(k) in (WRONG, CARRIED) or k in off_key
 
 
 def _and(keys: list[str]) -> str:

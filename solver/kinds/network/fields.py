@@ -149,10 +149,24 @@ def _state(r: Reader, node: Any, path: Path_, spec, net: Network, update) -> tup
                 raise r.fail(where, f"expected a {expected[0]} x {expected[1]} matrix (the shape of the "
                              f"weights as the file writes them, layout: {net.layout}), "
                              f"got {shape(v)[0]} x {shape(v)[1]}")
-            if net.layout != "neuron_rows":
-                v = transpose(v)
+        if key.startswith("s_"):
+            _squares_not_negative(r, value, where)
+        if len(expected) == 2 and net.layout != "neuron_rows":
+            v = transpose(v)
         state[key] = v
     return t, state
+
+
+def _squares_not_negative(r: Reader, value: list, path: Path_) -> None:
+    """A moment s adds up squared gradients (rmsprop, adagrad, adam): none of its entries is negative,
+    else its square root in the update is no number."""
+    rows = value if isinstance(value[0], list) else [value]
+    for i, row in enumerate(rows):
+        for j, x in enumerate(row):
+            if x < 0:
+                at = path + ((i, j) if rows is value else (j,))
+                raise r.fail(at, f"must not be negative, got {x}: s adds up squared gradients, and the "
+                             "update takes its square root")
 
 
 def _update(r: Reader, value: Any, path: Path_) -> tuple[str, ...]:

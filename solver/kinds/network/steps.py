@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ... import derive, numeric, optimizers
-from ...optimizers import scientific
+from ...optimizers import tiny
 from ...activations import ACTIVATIONS
 from ...crosscheck import cross_check
 from ...losses import LOSSES, REDUCTIONS, example_loss_expr
@@ -244,12 +244,6 @@ def penalty(q: Question, v) -> float:
     return l2 / 2 * sum(float((v[f"W{l}"] ** 2).sum()) for l in range(1, len(q.network.layers) + 1))
 
 
-def state_before(q: Question, key: str, like: np.ndarray) -> np.ndarray:
-    """A moment before the step (state: in the file), zero when not given."""
-    given = q.optimizer.state.get(key)
-    return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
-
-
 def _optimizer_specs(q: Question) -> list[Step]:
     """The update of every parameter by the question's optimizer: its moments (answer keys
     v_W1, m_W1, s_W1, ..., shown in the parameter's step), then its new value."""
@@ -263,7 +257,7 @@ def _optimizer_specs(q: Question) -> list[Step]:
             name, new = f"{p}{l}", f"{p}{l}_new"
 
             def before(v, name=name):
-                return {m: state_before(q, f"{m}_{name}", v[name]) for m in spec.moments}
+                return {m: q.optimizer.before(f"{m}_{name}", v[name]) for m in spec.moments}
 
             for m in spec.moments:
                 specs.append(Step(f"{m}_{name}", StepKind.UPDATE, l, (f"d{name}",),
@@ -524,7 +518,7 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
     col = (lambda a: np.asarray(a, dtype=float)[:, None]) if p == "b" else (lambda a: np.asarray(a, dtype=float))
     theta, g = col(shown[name]), col(shown[f"d{name}"])
     after = {m: col(shown[f"{m}_{name}"]) for m in spec.moments}
-    before = {m: col(state_before(q, f"{m}_{name}", shown[name])) for m in spec.moments}
+    before = {m: col(q.optimizer.before(f"{m}_{name}", shown[name])) for m in spec.moments}
 
     def mat(a, given=False):
         return Piece(array=np.asarray(a), given=given)
@@ -537,25 +531,26 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
 
     def small(x):
         """A tiny setting (epsilon) as a power of ten, as the papers write it: 10^{-8}."""
-        return tex(scientific(x)) if 0 < abs(x) < 1e-4 else num(x)
+        power = tiny(x)
+        return num(x) if power is None else tex(power)
 
     eqs = []
     mu, eps, eta = o.momentum, o.epsilon, q.learning_rate
     if spec.name in ("momentum", "nesterov"):
-        eqs.append(OptimizerEquation("v", r"\mu\, v_{@} + g_{@}",
+        eqs.append(OptimizerEquation("v", spec.moment_tex[0],
                                      (num(mu), mat(before["v"], True), tex("+"), mat(g)), after["v"]))
     elif spec.name == "rmsprop":
-        eqs.append(OptimizerEquation("s", r"\rho\, s_{@} + (1 - \rho)\, g_{@} \odot g_{@}",
+        eqs.append(OptimizerEquation("s", spec.moment_tex[0],
                                      (num(o.rho), mat(before["s"], True), tex("+"), num(round(1 - o.rho, 12)), mat(g),
                                       tex(r"\odot"), mat(g)), after["s"]))
     elif spec.name == "adagrad":
-        eqs.append(OptimizerEquation("s", r"s_{@} + g_{@} \odot g_{@}",
+        eqs.append(OptimizerEquation("s", spec.moment_tex[0],
                                      (mat(before["s"], True), tex("+"), mat(g), tex(r"\odot"), mat(g)), after["s"]))
     elif spec.name == "adam":
         b1, b2 = o.beta1, o.beta2
-        eqs.append(OptimizerEquation("m", r"\beta_1 m_{@} + (1 - \beta_1)\, g_{@}",
+        eqs.append(OptimizerEquation("m", spec.moment_tex[0],
                                      (num(b1), mat(before["m"], True), tex("+"), num(round(1 - b1, 12)), mat(g)), after["m"]))
-        eqs.append(OptimizerEquation("s", r"\beta_2 s_{@} + (1 - \beta_2)\, g_{@} \odot g_{@}",
+        eqs.append(OptimizerEquation("s", spec.moment_tex[1],
                                      (num(b2), mat(before["s"], True), tex("+"), num(round(1 - b2, 12)), mat(g),
                                       tex(r"\odot"), mat(g)), after["s"]))
         # the corrected moments from the moments as the solution carries them (rounded under carry: rounded)
@@ -570,23 +565,23 @@ def _optimizer_info(q: Question, s: Step, shown: dict, exact: dict) -> Optimizer
                                      round_half_up(hat["s_hat"], d)))
     new = col(shown[s.key])
     if spec.name == "momentum":
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, v_{@}",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), mat(after["v"])), new))
     elif spec.name == "nesterov":
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, (g_{@} + \mu\, v_{@})",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), tex(r"\left("), mat(g), tex("+"),
                                       num(mu), mat(after["v"]), tex(r"\right)")), new))
     elif spec.name in ("rmsprop", "adagrad"):
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@} \oslash \left(\sqrt{s_{@}} + \epsilon\right)",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), mat(g), tex(r"\oslash \left(\sqrt{"),
                                       mat(after["s"]), tex("} +"), small(eps), tex(r"\right)")), new))
     elif spec.name == "adam":
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, \hat{m}_{@} \oslash \left(\sqrt{\hat{s}_{@}} + \epsilon\right)",
+        eqs.append(OptimizerEquation("new", spec.update_tex,
                                      (mat(theta, True), tex("-"), num(eta), mat(eqs[-2].value),
                                       tex(r"\oslash \left(\sqrt{"), mat(eqs[-1].value), tex("} +"), small(eps),
                                       tex(r"\right)")), new))
     else:          # sgd with weight decay
-        eqs.append(OptimizerEquation("new", r"@ - \eta\, g_{@}", (mat(theta, True), tex("-"), num(eta), mat(g)), new))
+        eqs.append(OptimizerEquation("new", spec.update_tex, (mat(theta, True), tex("-"), num(eta), mat(g)), new))
     hyper = o.settings_tex()
     return OptimizerInfo(spec.name, spec.words, t, hyper, tuple(eqs))
 

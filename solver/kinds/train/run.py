@@ -137,12 +137,6 @@ def _derivative(act, alpha):
     return lambda z, a: f(z, a, alpha)
 
 
-def _start(opt, key: str, like: np.ndarray) -> np.ndarray:
-    """A moment at the start of training: the file's state, else zero."""
-    given = opt.state.get(key)
-    return np.zeros_like(like, dtype=float) if given is None else np.asarray(given, dtype=float)
-
-
 def train(q: Question, size: int, epochs: int, shuffle: int | None = None, tolerance: float | None = None,
           decimals: int | None = None, history: bool = False, at_least: int = 0) -> Run:
     """Train the question's network on its data. `at_least`: keep going past the epoch where the
@@ -169,8 +163,8 @@ def train(q: Question, size: int, epochs: int, shuffle: int | None = None, toler
     steps_taken = [0 if opt is None else opt.t]
     if not plain:
         for l in range(len(net.layers)):
-            moments_w.append({m: _start(opt, f"{m}_W{l + 1}", weights[l]) for m in opt.optimizer.moments})
-            moments_b.append({m: _start(opt, f"{m}_b{l + 1}", biases[l]) for m in opt.optimizer.moments})
+            moments_w.append({m: opt.before(f"{m}_W{l + 1}", weights[l]) for m in opt.optimizer.moments})
+            moments_b.append({m: opt.before(f"{m}_b{l + 1}", biases[l]) for m in opt.optimizer.moments})
 
     def rnd(a):
         return a if decimals is None else round_fast(a, decimals)

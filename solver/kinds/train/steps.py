@@ -246,8 +246,7 @@ def _first_update(q: Question, t: Trained) -> list[Step]:
 def _optimizer_step(q: Question, name: str, theta, g):
     """The first update of one parameter by the question's optimizer, from its state in the file."""
     opt = q.optimizer
-    before = {m: np.asarray(opt.state[f"{m}_{name}"], dtype=float) if f"{m}_{name}" in opt.state
-              else np.zeros_like(theta, dtype=float) for m in opt.optimizer.moments}
+    before = {m: opt.before(f"{m}_{name}", theta) for m in opt.optimizer.moments}
     after = optimizers.moments(opt, g, before, opt.t + 1)
     return optimizers.new_value(opt, q.learning_rate, theta, g, after, opt.t + 1)
 
