@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape as html_escape
@@ -142,3 +143,8 @@ def with_sources(html: str, files, where) -> str:
         html = re.sub(r'src="' + re.escape(html_escape(name)) + '"', lambda m: f'src="{html_escape(where(name))}"', html)
     return html
 
+
+def xml_bytes(root: ET.Element) -> bytes:
+    """An XML file of `root`, indented, with its declaration and a final newline."""
+    ET.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
