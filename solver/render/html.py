@@ -57,10 +57,7 @@ def _inline_html(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the page (--format html)
-
-# An answer within tolerance * (1 + SLACK) + TINY of the key is right: checking/judge.py's rule
-# (SLACK is its constant; TINY the absolute slack of its _close).
-TINY = 1e-12
+# An answer within tolerance * (1 + SLACK) + TINY of the key is right: checking/judge.py's rule.
 
 
 def render_html(solution, style=None, answers: bool = True, label: str | None = None) -> str:
@@ -68,7 +65,7 @@ def render_html(solution, style=None, answers: bool = True, label: str | None = 
     page against the key, with --check's tolerance) and the worked solution with every step
     folded; `answers=False` gives the question sheet (no solution, no key in the page). The
     mathematics is typeset by the KaTeX inlined into the page; pictures are data URIs."""
-    from ..checking.judge import SLACK
+    from ..checking.judge import SLACK, TINY
     from ..formats import Style
     from .documents import _sheet_questions, environment
     from .escape import markdown_escape
