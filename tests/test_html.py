@@ -109,6 +109,22 @@ def test_every_step_is_folded_and_every_key_has_a_box_shaped_like_it():
     assert dw1.count("<input") == 6 and "repeat(2, auto)" in dw1 and 'aria-label="dW1 row 3, column 2"' in dw1
 
 
+def test_a_key_of_three_or_four_dimensions_has_a_field_per_entry():
+    """conv's maps (F x H x W) and kernels (F x C x k x k): the matrices one under another, a field
+    for every entry of the key the page checks against, in its order."""
+    import numpy as np
+    text = render_html(solve(ROOT / "problems" / "conv.yaml"))
+    key = key_in(text)
+    deep = [(q["anchor"], k) for q in key["questions"] for k in q["keys"] if np.ndim(k["value"]) >= 3]
+    assert {np.ndim(k["value"]) for _, k in deep} == {3, 4}
+    for anchor, k in deep:
+        box = text.split(f'id="{anchor}-key-{k["key"]}-label"')[1].split('<div class="box"')[0]
+        shape = np.shape(k["value"])
+        assert box.count("<input") == np.size(k["value"]) and f"repeat({shape[-1]}, auto)" in box
+        last = "][".join(map(str, shape))
+        assert f'aria-label="{k["key"]} entry [{last}]"' in box
+
+
 def test_the_page_makes_no_request_and_carries_its_mathematics():
     text = page()
     # nothing is fetched: every src and href of the markup (KaTeX's script aside) is in the page

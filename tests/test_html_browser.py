@@ -65,7 +65,7 @@ def pages(tmp_path_factory):
     """problem stem -> (the page's path, the JSON key)"""
     folder = tmp_path_factory.mktemp("pages")
     out = {}
-    for name in ("exam1", "perceptron", "graphs", "train", "exam1-indexed", "exam1-batch"):
+    for name in ("exam1", "perceptron", "graphs", "train", "conv", "exam1-indexed", "exam1-batch"):
         stem, _, notation = name.partition("-")
         solution = solve(ROOT / "problems" / f"{stem}.yaml", notation=notation or None)
         path = folder / f"{name}.html"
@@ -106,8 +106,7 @@ def type_key(form, answers: dict, keys: list[str], change=None):
     filled = []
     for key in keys:
         values = answers[key]["value"]
-        flat = [v for row in values for v in (row if isinstance(row, list) else [row])] \
-            if isinstance(values, list) else [values]
+        flat = flatten(values)
         flat = [change(key, i, x) if change else x for i, x in enumerate(flat)]
         filled.append(["true" if x is True else "false" if x is False else repr(x) if isinstance(x, float) else str(x)
                        for x in flat])
@@ -116,6 +115,11 @@ def type_key(form, answers: dict, keys: list[str], change=None):
         fields.forEach((f, i) => { f.value = filled[n][i]; f.dispatchEvent(new Event('input', {bubbles: true})); });
         return fields.length; })""", filled)
     assert counts == [len(f) for f in filled]
+
+
+def flatten(value) -> list:
+    """A key's value, nested lists of any depth, in row-major order."""
+    return [x for v in value for x in flatten(v)] if isinstance(value, list) else [value]
 
 
 def keys_of(page: Page, question: int = 1) -> list[str]:
@@ -159,7 +163,7 @@ def test_steps_are_folded_and_open_on_click(browser, pages):
     page.close()
 
 
-@pytest.mark.parametrize("stem", ["exam1", "perceptron", "graphs", "train"])
+@pytest.mark.parametrize("stem", ["exam1", "perceptron", "graphs", "train", "conv"])
 def test_the_keys_values_are_marked_right(browser, pages, stem):
     path, key = pages[stem]
     page = Page(browser, path)

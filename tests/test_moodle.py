@@ -11,31 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
+from quiz_exports import EXAM, HOSTILE, edited_exam, exam_exported, key_entries
 from solver import solve
 from solver.cli import main
 from solver.exports import export
 from solver.exports.moodle import cloze_text, outside_cloze
 
-EXAM = ROOT / "problems" / "exam1.yaml"
 # {N:NUMERICAL:=value:tolerance#right~*#wrong}, as moodle.py writes it
 CLOZE = re.compile(r"\{([0-9]+):NUMERICAL:=([^:#~}]+):([^#~}]+)#([^~}]*)~\*#([^~}]*)\}")
 # What Moodle's parser takes for a sub-question (question/type/multianswer: ANSWER_START_REGEX)
 ANY_SUBQUESTION = re.compile(r"\{[0-9]*:(NUMERICAL|NM|SHORTANSWER|SA|MW|MULTICHOICE|MC|MULTIRESPONSE|MR)[A-Z_]*:")
-HOSTILE = '{1:NUMERICAL:=5:0} </text>]]> <script>alert(1)</script> & ~#}"/\\ $x$ @@PLUGINFILE@@'
-
-
-def key_entries(answers: dict) -> list[tuple[str, float]]:
-    """(label, value) of every entry of every key of a question of the JSON key, yhat (another
-    name for the output key) left out, in the order the solution finds them."""
-    import numpy as np
-    out = []
-    for key, v in answers.items():
-        if key == "yhat":
-            continue
-        arr = np.asarray(v["value"], dtype=float)
-        for index in np.ndindex(arr.shape):
-            out.append((key + "".join(f"[{i + 1}]" for i in index), float(arr[index])))
-    return out
 
 
 def read_quiz(data: bytes) -> list[dict]:
@@ -65,8 +50,8 @@ def read_quiz(data: bytes) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def exam():
-    solution = solve(EXAM)
-    return solution, read_quiz(export("moodle", solution, "exam1"))
+    solution, data = exam_exported("moodle")
+    return solution, read_quiz(data)
 
 
 def test_one_cloze_question_per_question_in_one_category(exam):
@@ -86,9 +71,8 @@ def test_every_entry_of_every_key_reads_back_to_the_json_key_with_the_check_tole
 
 
 def test_a_files_tolerance_and_whole_numbers(tmp_path):
-    text = EXAM.read_text().replace("decimals: 4\n", "decimals: 4\ntolerance: 0.01\n", 1)
-    (tmp_path / "tol.yaml").write_text(text)
-    [q1, *_] = read_quiz(export("moodle", solve(tmp_path / "tol.yaml"), "tol"))
+    tol = edited_exam(tmp_path, "tol", ("decimals: 4\n", "decimals: 4\ntolerance: 0.01\n"))
+    [q1, *_] = read_quiz(export("moodle", tol, "tol"))
     assert {tol for _, _, tol in q1["boxes"]} == {0.01}
     params = read_quiz(export("moodle", solve(ROOT / "problems" / "params.yaml"), "params"))
     whole = [b for q in params for b in q["boxes"]]
@@ -98,9 +82,8 @@ def test_a_files_tolerance_and_whole_numbers(tmp_path):
 def test_each_key_weighs_its_marks_as_in_check(exam, tmp_path):
     _, questions = exam
     assert set(questions[0]["weights"].values()) == {6}, "z1 (3 boxes of 2) weighs what loss (1 box of 6) does"
-    text = EXAM.read_text().replace("    learning_rate: 0.1\n", "    learning_rate: 0.1\n    marks: {dW1: 2, loss: 0.5}\n", 1)
-    (tmp_path / "marks.yaml").write_text(text)
-    [q1, *_] = read_quiz(export("moodle", solve(tmp_path / "marks.yaml"), "marks"))
+    marks = edited_exam(tmp_path, "marks", ("    learning_rate: 0.1\n", "    learning_rate: 0.1\n    marks: {dW1: 2, loss: 0.5}\n"))
+    [q1, *_] = read_quiz(export("moodle", marks, "marks"))
     assert q1["weights"]["dW1"] == 2 * q1["weights"]["z1"] == 4 * q1["weights"]["loss"]
 
 
@@ -128,11 +111,11 @@ def test_outside_cloze_keeps_tex_for_the_page():
 
 
 def test_hostile_titles_are_escaped_everywhere(tmp_path):
-    text = EXAM.read_text().replace("title: Neural Networks, Midterm 1", f"title: {json.dumps(HOSTILE)}", 1)
-    text = text.replace("    title: One step of backpropagation through a 2-3-1 sigmoid network",
-                        f"    title: {json.dumps(HOSTILE)}", 1)
-    (tmp_path / "hostile.yaml").write_text(text)
-    data = export("moodle", solve(tmp_path / "hostile.yaml"), "hostile")
+    hostile = edited_exam(tmp_path, "hostile",
+                          ("title: Neural Networks, Midterm 1", f"title: {json.dumps(HOSTILE)}"),
+                          ("    title: One step of backpropagation through a 2-3-1 sigmoid network",
+                           f"    title: {json.dumps(HOSTILE)}"))
+    data = export("moodle", hostile, "hostile")
     questions = read_quiz(data)              # well-formed XML, and no sub-question but the export's
     assert HOSTILE in questions[0]["name"]
     assert HOSTILE.replace("/", "//") in questions[0]["category"]

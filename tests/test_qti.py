@@ -2,6 +2,7 @@
 Content Packaging schema and the QTI 1.2.1 DTD (tests/schemas/), that reads back to the JSON key
 with the --check tolerance; with --variants, a question group of the variants per entry."""
 import io
+import json
 import re
 import zipfile
 from decimal import Decimal
@@ -11,14 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
+from quiz_exports import EXAM, HOSTILE, edited_exam, exam_exported, key_entries
 from solver import solve
 from solver.cli import main
 from solver.exports import export
-from test_moodle import HOSTILE, key_entries
 
 etree = pytest.importorskip("lxml.etree")
 
-EXAM = ROOT / "problems" / "exam1.yaml"
 SCHEMAS = Path(__file__).parent / "schemas"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
@@ -58,8 +58,8 @@ def numerical_items(parent):
 
 @pytest.fixture(scope="module")
 def exam():
-    solution = solve(EXAM)
-    return solution, unzip(export("qti", solution, "exam1"))
+    solution, data = exam_exported("qti")
+    return solution, unzip(data)
 
 
 def test_the_manifest_is_valid_ims_content_packaging(exam):
@@ -122,18 +122,16 @@ def test_feedback_names_the_step_and_the_last_entry_carries_the_worked_solution(
 
 
 def test_a_files_tolerance_and_whole_numbers(tmp_path):
-    text = EXAM.read_text().replace("decimals: 4\n", "decimals: 4\ntolerance: 0.01\n", 1)
-    (tmp_path / "tol.yaml").write_text(text)
-    items = numerical_items(assessment_of(unzip(export("qti", solve(tmp_path / "tol.yaml"), "tol"))))
+    tol = edited_exam(tmp_path, "tol", ("decimals: 4\n", "decimals: 4\ntolerance: 0.01\n"))
+    items = numerical_items(assessment_of(unzip(export("qti", tol, "tol"))))
     assert {read_item(i)[2] for i in items} == {0.01}
     items = numerical_items(assessment_of(unzip(export("qti", solve(ROOT / "problems" / "params.yaml"), "p"))))
     assert items and all(read_item(i)[2] == 0 and i.find(f".//{QTI}vargte") is None for i in items)
 
 
 def test_hostile_titles_are_escaped(tmp_path):
-    text = EXAM.read_text().replace("title: Neural Networks, Midterm 1", f'title: "{HOSTILE.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"', 1)
-    (tmp_path / "hostile.yaml").write_text(text)
-    files = unzip(export("qti", solve(tmp_path / "hostile.yaml"), "hostile"))
+    hostile = edited_exam(tmp_path, "hostile", ("title: Neural Networks, Midterm 1", f"title: {json.dumps(HOSTILE)}"))
+    files = unzip(export("qti", hostile, "hostile"))
     quiz = assessment_of(files)
     assert quiz.find(QTI + "assessment").get("title") == HOSTILE
     assert valid_qti(quiz) == []

@@ -29,6 +29,7 @@ from .bridge import bridge_blanks
 CORRECT, WRONG, CARRIED, MISSING = "correct", "wrong", "carried", "missing"
 # Float noise of a difference of two decimals; an answer exactly half a unit away is right.
 SLACK = 1e-9
+TINY = 1e-12            # ... and an absolute slack, for float noise where the tolerance is 0
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def _recompute(s: Step, given, shown, answer_keys) -> np.ndarray | None:
 
 def _close(mine: np.ndarray, target, tol: float) -> np.ndarray:
     diff = np.abs(np.asarray(mine, dtype=float) - np.asarray(target, dtype=float))
-    return diff <= tol * (1 + SLACK) + 1e-12
+    return diff <= tol * (1 + SLACK) + TINY
 
 
 def _is_whole(s: Step) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape as html_escape
@@ -20,8 +21,6 @@ from ..answersheet import answer_steps, json_value
 from ..checking.judge import _is_whole, marks_of, tolerance_of
 from ..formats import Style
 from ..solution import QuestionSolution, Solution
-
-MIME = {"png": "image/png", "svg": "image/svg+xml", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,7 @@ def lms_questions(solution: Solution, stem: str, style: Style = Style(), label: 
     from ..answersheet import describe
     from ..render.documents import _sheet_questions, environment
     from ..render.escape import markdown_escape
+    from ..render.html import markdown_to_html
 
     problem = solution.problem
     out = []
@@ -132,15 +132,9 @@ def lms_questions(solution: Solution, stem: str, style: Style = Style(), label: 
             shape, entries = key_entries(qs, s)
             keys.append(LmsKey(s.key, describe(qs, s), numbers[s.key], shape, entries, marks[s.key]))
         name = " ".join(p for p in [problem.title or stem, q.id, q.title and f"({q.title})", label and f"[{label}]"] if p)
-        out.append(LmsQuestion(q.id, name, q.title, label, to_html(sheet_md), to_html(solution_md),
+        out.append(LmsQuestion(q.id, name, q.title, label, markdown_to_html(sheet_md), markdown_to_html(solution_md),
                                tuple(keys), files, q.display.decimals))
     return out
-
-
-def to_html(markdown: str) -> str:
-    """Our Markdown as HTML, the mathematics kept as TeX in \\( \\) and \\[ \\] (solver/render/html.py)."""
-    from ..render.html import markdown_to_html
-    return markdown_to_html(markdown)
 
 
 def with_sources(html: str, files, where) -> str:
@@ -150,5 +144,7 @@ def with_sources(html: str, files, where) -> str:
     return html
 
 
-def mime_of(name: str) -> str:
-    return MIME.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+def xml_bytes(root: ET.Element) -> bytes:
+    """An XML file of `root`, indented, with its declaration and a final newline."""
+    ET.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"

@@ -23,7 +23,7 @@ from fractions import Fraction
 from html import escape
 from typing import Sequence
 
-from .common import Entry, LmsKey, LmsQuestion, number_text, with_sources
+from .common import Entry, LmsKey, LmsQuestion, number_text, with_sources, xml_bytes
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 MAX_WEIGHT = 100                # the largest marks of one box (Cloze marks are whole numbers)
@@ -149,5 +149,4 @@ def moodle_xml(variants: Sequence[Sequence[LmsQuestion]], stem: str, title: str 
                 cloze_question(quiz, variant[i], f"{stem}-{q.id}-v{k}")
         else:
             cloze_question(quiz, q, f"{stem}-{q.id}")
-    ET.indent(quiz, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8", xml_declaration=False) + b"\n"
+    return xml_bytes(quiz)

@@ -20,7 +20,7 @@ from html import escape
 from typing import Sequence
 from urllib.parse import quote
 
-from .common import Entry, LmsKey, LmsQuestion, number_text, with_sources
+from .common import Entry, LmsKey, LmsQuestion, number_text, with_sources, xml_bytes
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
@@ -167,11 +167,6 @@ def manifest(stem: str, quiz_file: str, files: Sequence[str]) -> ET.Element:
     return root
 
 
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
-
-
 def qti_package(variants: Sequence[Sequence[LmsQuestion]], stem: str, title: str | None,
                 seed: int | None = None) -> bytes:
     """The zip: imsmanifest.xml, <stem>.xml and the pictures, in a fixed order and date."""
@@ -182,8 +177,8 @@ def qti_package(variants: Sequence[Sequence[LmsQuestion]], stem: str, title: str
     quiz_file = re.sub(r"[^A-Za-z0-9._-]", "_", stem) + ".xml"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in [("imsmanifest.xml", _xml(manifest(stem, quiz_file, list(files)))),
-                           (quiz_file, _xml(assessment(variants, stem, title))), *files.items()]:
+        for name, data in [("imsmanifest.xml", xml_bytes(manifest(stem, quiz_file, list(files)))),
+                           (quiz_file, xml_bytes(assessment(variants, stem, title))), *files.items()]:
             info = zipfile.ZipInfo(name, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -13,6 +13,8 @@ import html
 import re
 from functools import lru_cache
 
+import numpy as np
+
 from .escape import html_escape
 
 # The pictures a page may show inline: those `solve` draws (SVG) and the
@@ -57,10 +59,7 @@ def _inline_html(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the page (--format html)
-
-# An answer within tolerance * (1 + SLACK) + TINY of the key is right: checking/judge.py's rule
-# (SLACK is its constant; TINY the absolute slack of its _close).
-TINY = 1e-12
+# An answer within tolerance * (1 + SLACK) + TINY of the key is right: checking/judge.py's rule.
 
 
 def render_html(solution, style=None, answers: bool = True, label: str | None = None) -> str:
@@ -68,7 +67,7 @@ def render_html(solution, style=None, answers: bool = True, label: str | None = 
     page against the key, with --check's tolerance) and the worked solution with every step
     folded; `answers=False` gives the question sheet (no solution, no key in the page). The
     mathematics is typeset by the KaTeX inlined into the page; pictures are data URIs."""
-    from ..checking.judge import SLACK
+    from ..checking.judge import SLACK, TINY
     from ..formats import Style
     from .documents import _sheet_questions, environment
     from .escape import markdown_escape
@@ -105,7 +104,20 @@ def _box(qs, s, shape, number: int, anchor: str) -> dict:
     value = json_value(qs, s, s.value)
     kind = "bool" if isinstance(value, bool) else "whole" if isinstance(value, int) else "number"
     return {"key": s.key, "what": describe(qs, s), "shape": list(shape), "kind": kind, "step": number,
-            "id": f"{anchor}-key-{s.key}"}
+            "id": f"{anchor}-key-{s.key}", "columns": shape[-1] if shape else 1,
+            "fields": [_where(shape, index) for index in np.ndindex(*shape)]}
+
+
+def _where(shape, index) -> str:
+    """The words after the key in a field's label: which entry it is, in row-major order (a box of
+    3 or 4 dimensions, conv's maps and kernels, shows its matrices one under another)."""
+    if len(index) == 0:
+        return ""
+    if len(index) == 1:
+        return f" entry {index[0] + 1}"
+    if len(index) == 2:
+        return f" row {index[0] + 1}, column {index[1] + 1}"
+    return " entry [" + "][".join(str(i + 1) for i in index) + "]"
 
 
 def _key(qs, s, number: int, anchor: str) -> dict:

@@ -139,7 +139,8 @@ def read(r: Reader, node: dict, path: Path_, question) -> ConvSpec:
     biases = _biases(r, node, path, F)
     activation = None
     if "activation" in node:
-        if node["activation"] in ACTIVATIONS and node["activation"] not in ACTIVATION_NAMES:
+        if isinstance(node["activation"], str) and node["activation"] in ACTIVATIONS \
+                and node["activation"] not in ACTIVATION_NAMES:
             raise r.fail(path + ("activation",), f"{node['activation']} does not act entry by entry with a fixed "
                          f"form; a convolution layer here takes one of {', '.join(ACTIVATION_NAMES)}")
         activation = r.choice(node["activation"], path + ("activation",), ACTIVATION_NAMES)
