@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
@@ -26,11 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAM = ROOT / "problems" / "exam1.yaml"
 sys.path.insert(0, str(ROOT))
 
+from timing import timed  # noqa: E402  (bench/timing.py)
 
-def timed(args: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True)
-    return time.perf_counter() - start
+
+def wall(args: list[str]) -> float:
+    """The wall time of a fresh process (bench/timing.py)."""
+    return timed(args)[0]
 
 
 def main() -> None:
@@ -59,10 +58,10 @@ def main() -> None:
             (folder / f"s{i:03d}.yaml").write_text(yaml.safe_dump({"student": f"S{i}", "variant": k, "seed": 1,
                                                                    **answers}))
         solve = [sys.executable, "-m", "solver", str(EXAM)]
-        imports = timed([sys.executable, "-c", "import sympy, numpy, jinja2, click, yaml"])
-        one = timed(solve + ["--check", str(folder / "s000.yaml"), "-o", str(Path(tmp) / "one.txt")])
-        whole = timed(solve + ["--check", str(folder), "-o", str(Path(tmp) / "marks")])
-        book = timed(solve + ["--check", str(folder), "--format", "csv", "-o", str(Path(tmp) / "book.csv")])
+        imports = wall([sys.executable, "-c", "import sympy, numpy, jinja2, click, yaml"])
+        one = wall(solve + ["--check", str(folder / "s000.yaml"), "-o", str(Path(tmp) / "one.txt")])
+        whole = wall(solve + ["--check", str(folder), "-o", str(Path(tmp) / "marks")])
+        book = wall(solve + ["--check", str(folder), "--format", "csv", "-o", str(Path(tmp) / "book.csv")])
         pdf = (Path(tmp) / "marks" / "summary.pdf").exists()
         baseline = 'python -c "import sympy, numpy, jinja2, click, yaml"'
         print(f"{baseline:<52} {imports:7.2f} s")

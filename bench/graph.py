@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from solver import solve  # noqa: E402
 from solver.kinds.graph.fields import MAX_OPERATIONS, MAX_VARIABLES  # noqa: E402
+from timing import timed  # noqa: E402  (bench/timing.py)
 
 GOAL = 1.0
 GOAL_LIMITS = 10.0              # seconds, on the machine of issue 12, whose bare imports take 0.9 s:
@@ -74,9 +74,7 @@ def limits_problem(levels: int = 12) -> tuple[str, int, int]:
 
 
 def _wall(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - t0
+    return timed(cmd)[0]
 
 
 def limits(levels: int, repeat: int) -> None:

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,8 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
+
+from timing import timed  # noqa: E402  (bench/timing.py)
 
 POINTS, DIMENSION, EPOCHS = 100, 10, 1000
 GOAL_RATIO = 5.5
@@ -44,18 +44,6 @@ def problem() -> dict:
     return {"title": "bench", "decimals": 2, "carry": "rounded",
             "questions": [{"id": "p", "kind": "perceptron", "points": x.tolist(), "labels": y.tolist(),
                            "learning_rate": 0.1, "epochs": EPOCHS, "order": 3}]}
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """The wall time of the process and its CPU time (user + system: less moved by a busy machine)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{proc.stderr}")
-    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def in_process(path: Path) -> None:

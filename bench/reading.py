@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed  # bench/timing.py
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = 10_000
@@ -41,18 +40,6 @@ def train_file(path: Path, examples: int = EXAMPLES, seed: int = 0) -> None:
     lines += [f"        - [{', '.join(str(v) for v in row)}]" for row in rows]
     lines += ["      y: [" + ", ".join(map(str, ys)) + "]", ""]
     path.write_text("\n".join(lines))
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """The wall time of the process and its CPU time (user + system: less moved by a busy machine)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{proc.stderr}")
-    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:

@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +31,7 @@ import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
 import run  # noqa: E402  (bench/run.py: the n-h-h-1 problems)
+from timing import timed  # noqa: E402  (bench/timing.py)
 
 IMPORTS = "import sympy, numpy, jinja2, click, yaml"
 EXAM1 = ROOT / "problems" / "exam1.yaml"
@@ -68,17 +66,6 @@ def rows(tmp: Path, full: bool) -> list[tuple[str, list[str], float | None, floa
         out[3:3] = [(label + ", --detail full", args + ["--detail", "full"], goal, ratio)
                     for label, args, goal, ratio in out[:3]]
     return out
-
-
-def timed(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-800:]}")
-    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ import yaml  # noqa: E402
 from solver.api import load_problem  # noqa: E402
 from solver.kinds import solve_question  # noqa: E402
 from solver.kinds.train.run import train  # noqa: E402
+from timing import timed  # noqa: E402  (bench/timing.py: a fresh process's wall and CPU time)
 
 EPOCHS, EXAMPLES, SIZES = 1000, 150, (4, 8, 8, 1)
 CASES = [("tanh", "bce", 0.1), ("sigmoid", "mse", 0.5)]
@@ -125,26 +126,12 @@ def large_file(path: Path, examples: int, epochs: int, carry: str) -> None:
     path.write_text(yaml.safe_dump(doc))
 
 
-def process(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU time (user + system) of a fresh process."""
-    import resource
-    import subprocess
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{proc.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def large() -> None:
     """The largest runs the limits allow, whole `solve` processes, beside the bare imports."""
     from solver.kinds.train.fields import MAX_UPDATES, ROUNDED_WORK
     imports = [sys.executable, "-c", "import sympy, numpy, jinja2, click, yaml"]
-    base_wall, base_cpu = process(imports)
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    base_wall, base_cpu = timed(imports, env)
     print(f"\nthe largest runs allowed (goal: each within a minute); baseline "
           f"`python -c 'import sympy, numpy, jinja2, click, yaml'`: {base_wall:.2f} s wall, {base_cpu:.2f} s CPU")
     cases = [("exact", 10_000, MAX_UPDATES // 625), ("rounded", 2_000, MAX_UPDATES // ROUNDED_WORK // 125)]
@@ -152,7 +139,7 @@ def large() -> None:
         for carry, examples, epochs in cases:
             path = Path(tmp) / f"large-{carry}.yaml"
             large_file(path, examples, epochs, carry)
-            wall, cpu = process([sys.executable, "-m", "solver", str(path), "-o", str(Path(tmp) / "out.md")])
+            wall, cpu = timed([sys.executable, "-m", "solver", str(path), "-o", str(Path(tmp) / "out.md")], env)
             updates = epochs * -(-examples // 16)
             print(f"  solve, carry {carry:7}, {examples:,} examples, batch 16, {epochs:,} epochs "
                   f"({updates:,} updates): "

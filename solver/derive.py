@@ -174,19 +174,16 @@ def _output_deltas(net: Network, out: OutputRule, huber_delta: float) -> tuple[P
         return tuple(result)
     result = []
     for j in units:
-        if out.sums_to_one:
-            formula = out.simplified.xreplace({YHAT: sym("a", L, j), Y: sym("y", None, j)})
-        else:
-            formula = sp.Add(*[
-                out.dloss.xreplace({YHAT: sym("a", L, i), Y: sym("y", None, i), DELTA: sp.Float(huber_delta)})
-                * sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j))
-                for i in units])
         # d ell/d z_j = sum_i d ell/d yhat_i * d yhat_i/d z_j: one product per output i
         terms = tuple((Factor(loss_sym, sym("a", L, i),
                               out.dloss.xreplace({YHAT: sym("a", L, i), Y: sym("y", None, i),
                                                   DELTA: sp.Float(huber_delta)})),
                        Factor(sym("a", L, i), sym("z", L, j), sym("a", L, i) * ((1 if i == j else 0) - sym("a", L, j))))
                       for i in units)
+        if out.sums_to_one:
+            formula = out.simplified.xreplace({YHAT: sym("a", L, j), Y: sym("y", None, j)})
+        else:
+            formula = sp.Add(*[dloss.value * dact.value for dloss, dact in terms])
         result.append(Partial(sym("delta", L, j), (), formula, terms))
     return tuple(result)
 

@@ -44,7 +44,7 @@ import yaml
 from .activations import ACTIVATIONS
 from .errors import ProblemError, SolveError, UsageError
 from .kinds.registry import KINDS, Degenerate, Kind
-from .formats import FORMATS as FORMAT_TABLE, VARIANT_FORMATS, Style
+from .formats import FORMATS, VARIANT_FORMATS, Style
 from .model import Problem
 from .randomize import Randomize
 from .solution import QuestionSolution, Solution
@@ -54,9 +54,8 @@ from .yamlsource import load_bytes, read_file
 MAX_DRAWS = 200           # draws per variant before giving up
 GRADIENTS = (StepKind.OUTPUT_DELTA, StepKind.HIDDEN_DELTA, StepKind.WEIGHT_GRAD, StepKind.BIAS_GRAD,
              StepKind.LOSS_GRAD, StepKind.PATH_SUM)
-FORMATS = VARIANT_FORMATS
 # the extension of a variant's sheet and key in each format (a JSON key's sheet is Markdown)
-EXTENSIONS = {name: FORMAT_TABLE[name].variants for name in VARIANT_FORMATS}
+EXTENSIONS = {name: FORMATS[name].variants for name in VARIANT_FORMATS}
 REASONS = {"invalid": "the drawn file is invalid", "fails": "the solution cannot be worked out",
            "zero gradient": "a gradient is zero", "saturated": "an output saturates",
            "clash": "two answers show the same numbers",
@@ -339,7 +338,7 @@ def make_variant(plan: Plan, k: int) -> Variant:
     label = f"Variant {k}, seed {plan.seed}"
     assets: dict[str, bytes] = {}
     lms = None
-    if FORMAT_TABLE[plan.fmt].lms:            # moodle, qti: every variant goes into one file (write_variants)
+    if FORMATS[plan.fmt].lms:            # moodle, qti: every variant goes into one file (write_variants)
         from .exports.common import lms_questions
         lms = lms_questions(solution, base, plan.style, label)
     elif plan.fmt == "json":
@@ -348,7 +347,7 @@ def make_variant(plan: Plan, k: int) -> Variant:
         from .render.html import render_html
         files[f"{base}-key.html"] = render_html(solution, plan.style, label=label).encode()
         files[f"{base}-sheet.html"] = render_html(solution, plan.style, answers=False, label=label).encode()
-    elif FORMAT_TABLE[plan.fmt].document:     # markdown, latex: the key as rendered
+    elif FORMATS[plan.fmt].document:     # markdown, latex: the key as rendered
         key = solution.render(plan.fmt, assets, base, plan.style.brief, plan.style.detail)
         files[f"{base}-key.{key_ext}"] = key.encode()
     else:
@@ -443,8 +442,8 @@ def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: st
     import click
 
     from .output import ensure_folder, inputs_of, write_atomic
-    if fmt not in FORMATS:
-        raise UsageError(f"--format {fmt} with --variants: choose {', '.join(FORMATS)} "
+    if fmt not in VARIANT_FORMATS:
+        raise UsageError(f"--format {fmt} with --variants: choose {', '.join(VARIANT_FORMATS)} "
                          "(each variant gets its problem file, question sheet and answer key)")
     if seed < 0:
         raise UsageError(f"--seed must be 0 or more, got {seed}")
@@ -461,9 +460,9 @@ def write_variants(problem_path: Path, n: int, seed: int, out_dir: Path, fmt: st
         for name, content in variant.files.items():
             write_atomic(out_dir / name, content, inputs)
             written.append(out_dir / name)
-    if FORMAT_TABLE[fmt].lms:
+    if FORMATS[fmt].lms:
         from .exports import export_variants
-        target = out_dir / f"{Path(problem_path).stem}.{FORMAT_TABLE[fmt].extension}"
+        target = out_dir / f"{Path(problem_path).stem}.{FORMATS[fmt].extension}"
         write_atomic(target, export_variants(fmt, [v.lms for v in variants], Path(problem_path).stem,
                                              _title(variants), seed), inputs)
         written.append(target)

@@ -255,6 +255,7 @@ def test_path_sums_equal_sympy_diff(tmp_path, expr, a, b, c):
     ("expression: a*b\nat: {a: 1, b: 2}\nwrt: [a, a]\n", "'a' is listed twice"),
     ("expression: exp*2\nat: {exp: 1}\n", "'exp' is a function"),
     ("expression: a*b\nat: [1, 2]\n", "expected a mapping of each variable to its value"),
+    ("expression: a*b\nat: {}\n", "got an empty mapping"),
     ("expression: a*b\nat: {a: 1, b: 2}\nlet: [u]\n", "expected a mapping of names to expressions"),
     ("expression: sqrt(a)*b\nat: {a: 0, b: 2}\n", "sqrt at 0 has no finite derivative"),
     ("expression: sqrt(a)*b\nat: {a: 0, b: 2}\nwrt: [b]\n", None),

@@ -132,9 +132,7 @@ class Formatter:
         chain = f" = {self.chain_of(line, example)}" if line.factors or line.terms else ""
         formula = f" = {self.tex(line.formula)}" if line.formula is not None else ""
         if len(line.numbers) == 1:
-            numbers, value = self.tex(line.numbers[0]), self.num(line.values[0])
-            tail = value if numbers == value else f"{numbers} = {value}"
-            return [f"{head}{chain}{formula} {eq} {tail}"]
+            return [f"{head}{chain}{formula} {eq} {self.equal(self.tex(line.numbers[0]), self.num(line.values[0]))}"]
         rows = [f"{head}{chain}{formula}"]
         for label, numbers, value in zip(line.labels, line.numbers, line.values):
             rows.append(self.equal(self.tex(label), self.tex(numbers), self.num(value)))

@@ -128,7 +128,7 @@ def read(r: Reader, node: dict, path, question) -> GraphSpec:
 def _at(r: Reader, value: Any, path) -> dict[str, float]:
     if not isinstance(value, dict) or not value:
         raise r.fail(path, f"expected a mapping of each variable to its value (at: {{a: 5, b: 3}}), "
-                     f"got {describe(value)}")
+                     f"got {describe(value) if value != {} else 'an empty mapping'}")
     if len(value) > MAX_VARIABLES:
         raise r.fail(path, f"{len(value)} variables; a worked graph takes at most {MAX_VARIABLES}")
     return {_name(r, k, path + (k,), "a variable"): r.number(v, path + (k,)) for k, v in value.items()}
